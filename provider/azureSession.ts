@@ -1,0 +1,275 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import { type AccountCoordinates, normalizeLocation } from "./inputs";
+import { resolveEndpoints, servicePrincipal } from "./settings";
+
+/**
+ * The one I/O seam of the package: everything it asks of Azure Resource
+ * Manager goes through an `ArmSession`. Built on `@azure/arm-cognitiveservices`
+ * (clients, long-running operations) and `@azure/identity` (tokens); HTTP,
+ * retries, `Retry-After` and polling are the SDK's.
+ *
+ * Sessions are cached per process in a global slot, never on the provider
+ * object, because the provider object is serialized into the Pulumi state:
+ * SDK clients and credentials must not travel with it.
+ */
+
+/**
+ * Polling pace for long-running operations. The real purge sends no
+ * `Retry-After`, and the SDK would then wait 2 s between polls; at 500 ms a
+ * finished purge is seen within about half a second. That is 120 polls a
+ * minute per operation, well under ARM's read limit per principal (a bucket
+ * of 250 reads refilled at 25 a second, 1,500 a minute); a `Retry-After` from
+ * ARM still takes precedence.
+ */
+export const POLL_INTERVAL_MS = 500;
+
+/**
+ * Retries per request. ARM's throttling (429 with `Retry-After`) can outlast
+ * the SDK's default of 3 retries when a stack holds hundreds of resources;
+ * each retry honours `Retry-After`, backoff is exponential from 500 ms up to
+ * 15 s, and every wait is cut by the hook's `timeoutMinutes` deadline.
+ */
+export const RETRY_OPTIONS = { maxRetries: 15, retryDelayInMs: 500, maxRetryDelayInMs: 15_000 } as const;
+
+const API_VERSIONS = { resources: "2021-04-01", keyVault: "2023-07-01", storage: "2023-05-01" } as const;
+
+/** A soft-deleted account as this package reports it. */
+export interface DeletedAccount {
+  /** `/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{location}/resourceGroups/{rg}/deletedAccounts/{name}` */
+  id: string;
+  accountName: string;
+  location: string;
+  resourceGroupName: string;
+  subscriptionId: string;
+  kind?: string;
+  skuName?: string;
+  customSubDomainName?: string;
+  deletionDate?: string;
+  scheduledPurgeDate?: string;
+}
+
+/** What a deleted account says it needs back (customer-managed key and storage). */
+export interface DeletedAccountDetails extends DeletedAccount {
+  keyVaultUri?: string;
+  userOwnedStorageIds: string[];
+}
+
+/** The live account's facts `RecoveredAccount` reports. */
+export interface LiveAccount {
+  id: string;
+  endpoint: string;
+  kind: string;
+  skuName: string;
+  provisioningState: string;
+}
+
+export interface CallOptions {
+  abortSignal?: AbortSignal;
+}
+
+export interface ArmSession {
+  readonly subscriptionId: string;
+  getDeletedAccount(c: AccountCoordinates, options?: CallOptions): Promise<DeletedAccountDetails | undefined>;
+  listDeletedAccounts(options?: CallOptions): Promise<DeletedAccount[]>;
+  /** Starts the purge; resolves when it has finished. `nothing` when the service said there was nothing to purge (204 or 404). */
+  purgeDeletedAccount(c: AccountCoordinates, options?: CallOptions): Promise<"purged" | "nothing">;
+  getAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount | undefined>;
+  restoreAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount>;
+  deleteAccount(c: AccountCoordinates, options?: CallOptions): Promise<void>;
+  resourceGroupExists(resourceGroupName: string, options?: CallOptions): Promise<boolean>;
+  /** GET of an ARM resource by id (storage accounts); false on 404. */
+  resourceExists(id: string, apiVersion: string, options?: CallOptions): Promise<boolean>;
+  /** Whether a Key Vault of this name exists in the subscription (found through the resources list). */
+  keyVaultExists(vaultName: string, options?: CallOptions): Promise<boolean>;
+}
+
+export const STORAGE_API_VERSION = API_VERSIONS.storage;
+
+interface SessionCache {
+  credentials: Map<string, TokenCredential>;
+  sessions: Map<string, ArmSession>;
+}
+
+const SESSION_SLOT = Symbol.for("pulumi-cognitive-reclaim/sessions");
+
+function cache(): SessionCache {
+  const slots = globalThis as Record<symbol, SessionCache | undefined>;
+  return (slots[SESSION_SLOT] ??= { credentials: new Map(), sessions: new Map() });
+}
+
+/** Forgets cached credentials and clients (tests that switch emulators use it). */
+export function resetSessions(): void {
+  delete (globalThis as Record<symbol, unknown>)[SESSION_SLOT];
+}
+
+async function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean): Promise<TokenCredential> {
+  // Imported here, not at the top: this code is serialized into the state and
+  // runs in the provider host, where modules resolve from the user's project.
+  const identity = await import("@azure/identity");
+  const principal = servicePrincipal();
+  const key = JSON.stringify([authorityHost, principal?.tenantId, principal?.clientId, principal?.source]);
+  const cached = cache().credentials.get(key);
+  if (cached) return cached;
+  const options = { authorityHost, disableInstanceDiscovery };
+  const credential = principal
+    ? new identity.ClientSecretCredential(principal.tenantId, principal.clientId, principal.clientSecret, options)
+    : new identity.DefaultAzureCredential(options);
+  cache().credentials.set(key, credential);
+  return credential;
+}
+
+/** The session for a subscription, built once per process (and per endpoint settings). */
+export async function armSession(subscriptionId: string): Promise<ArmSession> {
+  const endpoints = resolveEndpoints();
+  const principal = servicePrincipal();
+  const key = JSON.stringify([subscriptionId.toLowerCase(), endpoints, principal?.tenantId, principal?.clientId]);
+  const existing = cache().sessions.get(key);
+  if (existing) return existing;
+  const credential = await credentialFor(endpoints.authorityHost, endpoints.disableInstanceDiscovery);
+  const { CognitiveServicesManagementClient } = await import("@azure/arm-cognitiveservices");
+  const client = new CognitiveServicesManagementClient(credential, subscriptionId, {
+    endpoint: endpoints.resourceManager,
+    $host: endpoints.resourceManager,
+    credentialScopes: [`${endpoints.audience}/.default`],
+    retryOptions: RETRY_OPTIONS,
+    userAgentOptions: { userAgentPrefix: "pulumi-cognitive-reclaim" },
+  });
+  const session = createSession(client, subscriptionId, endpoints.resourceManager);
+  cache().sessions.set(key, session);
+  return session;
+}
+
+const isNotFound = (e: unknown): boolean => (e as { statusCode?: number })?.statusCode === 404;
+
+function toDeletedAccount(raw: Account, subscriptionId: string): DeletedAccountDetails {
+  const id = raw.id ?? "";
+  const group = /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] ?? "";
+  const properties = raw.properties ?? {};
+  const out: DeletedAccountDetails = {
+    id,
+    accountName: raw.name ?? "",
+    location: normalizeLocation(raw.location ?? /\/locations\/([^/]+)\//i.exec(id)?.[1] ?? ""),
+    resourceGroupName: group,
+    subscriptionId: /^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? subscriptionId,
+    userOwnedStorageIds: (properties.userOwnedStorage ?? []).map((s) => s.resourceId ?? "").filter((s) => s !== ""),
+  };
+  // The SDK turns ARM's timestamps into strings for these two; keep ARM's text.
+  const optional: Partial<DeletedAccountDetails> = {
+    kind: raw.kind,
+    skuName: raw.sku?.name,
+    customSubDomainName: properties.customSubDomainName,
+    deletionDate: properties.deletionDate,
+    scheduledPurgeDate: properties.scheduledPurgeDate,
+    keyVaultUri: properties.encryption?.keySource === "Microsoft.KeyVault" ? properties.encryption.keyVaultProperties?.keyVaultUri : undefined,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined && v !== null) (out as unknown as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function toLiveAccount(raw: Account): LiveAccount {
+  return {
+    id: raw.id ?? "",
+    endpoint: raw.properties?.endpoint ?? "",
+    kind: raw.kind ?? "",
+    skuName: raw.sku?.name ?? "",
+    provisioningState: raw.properties?.provisioningState ?? "",
+  };
+}
+
+function createSession(client: CognitiveServicesManagementClient, subscriptionId: string, endpoint: string): ArmSession {
+  /** A GET through the client's own pipeline (token, retries) for resource types this SDK has no client for. */
+  const getJson = async (path: string, apiVersion: string, options?: CallOptions): Promise<{ status: number; body: unknown }> => {
+    const { createPipelineRequest } = await import("@azure/core-rest-pipeline");
+    const sep = path.includes("?") ? "&" : "?";
+    const request = createPipelineRequest({ url: `${endpoint}${path}${sep}api-version=${apiVersion}`, method: "GET", abortSignal: options?.abortSignal });
+    const response = await client.sendRequest(request);
+    let body: unknown;
+    try {
+      body = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.status >= 400 && response.status !== 404) {
+      const { RestError } = await import("@azure/core-rest-pipeline");
+      const error = (body as { error?: { code?: string; message?: string } })?.error;
+      throw new RestError(error?.message ?? `GET ${path} answered ${response.status}`, { statusCode: response.status, code: error?.code });
+    }
+    return { status: response.status, body };
+  };
+
+  return {
+    subscriptionId,
+    async getDeletedAccount(c, options) {
+      try {
+        return toDeletedAccount(await client.deletedAccounts.get(c.location, c.resourceGroupName, c.accountName, options), subscriptionId);
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+    async listDeletedAccounts(options) {
+      const all: DeletedAccount[] = [];
+      for await (const raw of client.deletedAccounts.list(options)) {
+        const { keyVaultUri: _k, userOwnedStorageIds: _u, ...account } = toDeletedAccount(raw, subscriptionId);
+        all.push(account);
+      }
+      return all;
+    },
+    async purgeDeletedAccount(c, options) {
+      let status = 0;
+      try {
+        const poller = await client.deletedAccounts.beginPurge(c.location, c.resourceGroupName, c.accountName, {
+          updateIntervalInMs: POLL_INTERVAL_MS,
+          abortSignal: options?.abortSignal,
+          onResponse: (raw) => {
+            status ||= raw.status;
+          },
+        });
+        await poller.pollUntilDone({ abortSignal: options?.abortSignal });
+      } catch (e) {
+        // The spec says 204 when nothing is soft-deleted; users report 404. Both mean "already purged".
+        if (isNotFound(e) && (status === 0 || status === 404)) return "nothing";
+        throw e;
+      }
+      return status === 204 ? "nothing" : "purged";
+    },
+    async getAccount(c, options) {
+      try {
+        return toLiveAccount(await client.accounts.get(c.resourceGroupName, c.accountName, options));
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+    async restoreAccount(c, options) {
+      const poller = await client.accounts.beginCreate(
+        c.resourceGroupName,
+        c.accountName,
+        { location: c.location, properties: { restore: true } },
+        { updateIntervalInMs: POLL_INTERVAL_MS, abortSignal: options?.abortSignal },
+      );
+      return toLiveAccount(await poller.pollUntilDone({ abortSignal: options?.abortSignal }));
+    },
+    async deleteAccount(c, options) {
+      const poller = await client.accounts.beginDelete(c.resourceGroupName, c.accountName, {
+        updateIntervalInMs: POLL_INTERVAL_MS,
+        abortSignal: options?.abortSignal,
+      });
+      await poller.pollUntilDone({ abortSignal: options?.abortSignal });
+    },
+    async resourceGroupExists(resourceGroupName, options) {
+      const { status } = await getJson(`/subscriptions/${subscriptionId}/resourcegroups/${encodeURIComponent(resourceGroupName)}`, API_VERSIONS.resources, options);
+      return status === 200;
+    },
+    async resourceExists(id, apiVersion, options) {
+      const { status } = await getJson(id.split("/").map(encodeURIComponent).join("/"), apiVersion, options);
+      return status === 200;
+    },
+    async keyVaultExists(vaultName, options) {
+      const filter = encodeURIComponent(`resourceType eq 'Microsoft.KeyVault/vaults' and name eq '${vaultName}'`);
+      const { body } = await getJson(`/subscriptions/${subscriptionId}/resources?$filter=${filter}`, API_VERSIONS.resources, options);
+      return ((body as { value?: unknown[] })?.value ?? []).length > 0;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { DiffResult } from "@pulumi/pulumi/dynamic";
+import { type InputName, normalizeLocation } from "./inputs";
+
+/** What a change of an input does to the resource. */
+export type ChangeKind = "replace" | "update";
+
+interface DiffRule {
+  kind: ChangeKind;
+  same: (a: unknown, b: unknown) => boolean;
+}
+
+const caseInsensitive = (a: unknown, b: unknown) => String(a).toLowerCase() === String(b).toLowerCase();
+const asLocation = (a: unknown, b: unknown) => normalizeLocation(String(a)) === normalizeLocation(String(b));
+const strict = (a: unknown, b: unknown) => a === b;
+
+/**
+ * The diff of both resources, as a table: which input, what its change does,
+ * and how old and new values compare. Identity fields replace (ARM names are
+ * case-insensitive; locations compare normalized); the two settings update in
+ * place and send no request to Azure.
+ */
+export const DIFF_TABLE: Readonly<Record<InputName, DiffRule>> = {
+  subscriptionId: { kind: "replace", same: caseInsensitive },
+  resourceGroupName: { kind: "replace", same: caseInsensitive },
+  location: { kind: "replace", same: asLocation },
+  accountName: { kind: "replace", same: caseInsensitive },
+  purgeOnDestroy: { kind: "update", same: strict },
+  timeoutMinutes: { kind: "update", same: strict },
+};
+
+/**
+ * Diffs recorded state against new (checked) inputs. `driftUpdate` forces an
+ * in-place update with no input change (the guard's `pendingPurge`).
+ */
+export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>, driftUpdate = false): DiffResult {
+  const replaces: string[] = [];
+  let changes = driftUpdate;
+  for (const [name, rule] of Object.entries(DIFF_TABLE) as [InputName, DiffRule][]) {
+    if (rule.same(olds[name], news[name])) continue;
+    changes = true;
+    if (rule.kind === "replace") replaces.push(name);
+  }
+  return { changes, replaces, deleteBeforeReplace: false };
+}

@@ -1,0 +1,77 @@
+import { describeFailure, redact } from "./errors";
+import { servicePrincipal, stackConfig } from "./settings";
+
+/**
+ * The machinery around every hook that talks to Azure, kept apart from what
+ * the hooks do: one deadline (`timeoutMinutes`) over all of the hook's waits,
+ * progress lines during long waits, and any throw turned into one clear
+ * message. Pulumi's `customTimeouts` never reach a dynamic provider, so this
+ * deadline is the only bound.
+ */
+
+/** Progress lines go to stdout; the Pulumi CLI shows a provider's output as info diagnostics. */
+export function report(line: string): void {
+  console.log(`[pulumi-cognitive-reclaim] ${line}`);
+}
+
+/** How often a long wait prints that it is still waiting. */
+export const PROGRESS_INTERVAL_MS = 10_000;
+
+export interface HookRun {
+  /** Aborts when the hook's deadline passes; hand it to every Azure call. */
+  readonly signal: AbortSignal;
+  /** Runs one wait, naming it for progress lines and for the timeout message. */
+  waitFor<T>(what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+export interface HookOptions {
+  /** What the hook does, for messages: `purge of soft-deleted account 'x' ...`. */
+  action: string;
+  timeoutMinutes: number;
+  subscriptionId?: string;
+  resourceGroupName?: string;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Runs `body` under a deadline; any failure becomes an `Error` whose message names the cause and the fix. */
+export async function runHook<T>(options: HookOptions, body: (run: HookRun) => Promise<T>): Promise<T> {
+  const timeoutMs = options.timeoutMinutes * 60_000;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let waitingFor: string | undefined;
+  const run: HookRun = {
+    signal: controller.signal,
+    async waitFor(what, work) {
+      waitingFor = what;
+      const started = Date.now();
+      const ticker = setInterval(() => report(`${what}: still waiting, ${seconds(Date.now() - started)} elapsed`), PROGRESS_INTERVAL_MS);
+      try {
+        const result = await work(controller.signal);
+        report(`${what}: done in ${seconds(Date.now() - started)}`);
+        return result;
+      } finally {
+        clearInterval(ticker);
+      }
+    },
+  };
+  try {
+    return await body(run);
+  } catch (error) {
+    const { isRestError } = await import("@azure/core-rest-pipeline");
+    const message = describeFailure(
+      error,
+      { ...options, waitingFor, timedOut: controller.signal.aborted },
+      isRestError,
+    );
+    const secrets = [servicePrincipal()?.clientSecret, stackConfig().clientSecret].filter((s): s is string => Boolean(s));
+    throw new Error(redact(message, secrets));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Drops `undefined` members: Pulumi fails a create whose outputs hold one ("Unexpected struct type"). */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

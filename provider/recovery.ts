@@ -1,0 +1,99 @@
+import { accountId, deletedAccountId, vaultNameFromUri } from "./armIds";
+import { type ArmSession, type DeletedAccountDetails, type LiveAccount, POLL_INTERVAL_MS, STORAGE_API_VERSION } from "./azureSession";
+import type { AccountCoordinates } from "./inputs";
+import { type HookRun, report } from "./lifecycle";
+import { describeAccount } from "./purge";
+
+/** What Azure holds under an account's name, for a recovery. */
+export type RecoveryPlan =
+  | { kind: "adopt"; live: LiveAccount }
+  | { kind: "restore"; deleted: DeletedAccountDetails }
+  | { kind: "impossible"; reason: string };
+
+/** Reads what Azure holds and says what a recovery would do, or why it cannot work. Reads only. */
+export async function planRecovery(session: ArmSession, c: AccountCoordinates, signal?: AbortSignal): Promise<RecoveryPlan> {
+  const live = await session.getAccount(c, { abortSignal: signal });
+  if (live) return { kind: "adopt", live };
+  const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
+  if (!deleted) return { kind: "impossible", reason: await nothingToRecover(session, c, signal) };
+  const unmet = await unmetPrerequisites(session, c, deleted, signal);
+  return unmet ? { kind: "impossible", reason: unmet } : { kind: "restore", deleted };
+}
+
+/** The message for "neither live nor soft-deleted", naming where it looked and any same-named account elsewhere. */
+async function nothingToRecover(session: ArmSession, c: AccountCoordinates, signal?: AbortSignal): Promise<string> {
+  const elsewhere = (await session.listDeletedAccounts({ abortSignal: signal })).filter(
+    (d) => d.accountName.toLowerCase() === c.accountName.toLowerCase(),
+  );
+  const hint = elsewhere.length
+    ? ` A soft-deleted account of that name exists elsewhere in the subscription: ${elsewhere
+        .map((d) => `resource group '${d.resourceGroupName}', location '${d.location}' (${d.id})`)
+        .join("; ")}. Check the location and resourceGroupName inputs.`
+    : " No soft-deleted account of that name exists anywhere in the subscription: it was purged, or its 48-hour retention expired, so it cannot be recovered.";
+  return `nothing to recover for account ${describeAccount(c)} in subscription '${c.subscriptionId}': it is neither live (looked up ${accountId(c)}) nor soft-deleted (looked up ${deletedAccountId(c)}).${hint}`;
+}
+
+/** Checks Microsoft's prerequisites for a recovery; returns the first unmet one, or undefined. */
+async function unmetPrerequisites(session: ArmSession, c: AccountCoordinates, deleted: DeletedAccountDetails, signal?: AbortSignal): Promise<string | undefined> {
+  const what = `soft-deleted account ${describeAccount(c)}`;
+  if (!(await session.resourceGroupExists(c.resourceGroupName, { abortSignal: signal }))) {
+    return `cannot recover ${what}: resource group '${c.resourceGroupName}' does not exist. A deleted resource group cannot be recovered; recreate it with the same name (location '${c.location}') first.`;
+  }
+  if (deleted.scheduledPurgeDate && Date.parse(deleted.scheduledPurgeDate) <= Date.now()) {
+    return `cannot recover ${what}: its retention expired at ${deleted.scheduledPurgeDate} (48 hours after deletion); recovery is no longer possible.`;
+  }
+  if (deleted.keyVaultUri) {
+    const vault = vaultNameFromUri(deleted.keyVaultUri);
+    if (vault && !(await session.keyVaultExists(vault, { abortSignal: signal }))) {
+      return `cannot recover ${what}: it encrypts with a customer-managed key in Key Vault '${vault}' (${deleted.keyVaultUri}), which no longer exists in subscription '${c.subscriptionId}'. Recover the vault first (az keyvault recover --name ${vault}), then run again.`;
+    }
+  }
+  for (const storageId of deleted.userOwnedStorageIds) {
+    if (!(await session.resourceExists(storageId, STORAGE_API_VERSION, { abortSignal: signal }))) {
+      return `cannot recover ${what}: its customer-managed storage account ${storageId} no longer exists. Restore the storage account first, then run again.`;
+    }
+  }
+  return undefined;
+}
+
+/** The preview line for a recovery. */
+export function recoveryPlanLine(c: AccountCoordinates, plan: RecoveryPlan): string {
+  switch (plan.kind) {
+    case "adopt":
+      return `account ${describeAccount(c)} is live: up will adopt it without a restore request`;
+    case "restore":
+      return `up will restore soft-deleted account ${describeAccount(c)}, deleted at ${plan.deleted.deletionDate ?? "an unreported time"}, recoverable until ${plan.deleted.scheduledPurgeDate ?? "48 hours after deletion"}`;
+    case "impossible":
+      return plan.reason;
+  }
+}
+
+/**
+ * Makes the account live: adopts it when it already is, restores it when it
+ * is soft-deleted and the prerequisites hold, then waits until it reads
+ * `Succeeded` (ARM reports `Accepted` for a while after some operations, and
+ * dependants fail with AccountProvisioningStateInvalid until then).
+ */
+export async function recoverOrAdopt(session: ArmSession, c: AccountCoordinates, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
+  const plan = await planRecovery(session, c, run.signal);
+  if (plan.kind === "impossible") throw new Error(plan.reason);
+  if (plan.kind === "adopt") report(`adopting live account ${describeAccount(c)} (no restore request)`);
+  else report(`restoring soft-deleted account ${describeAccount(c)}, deleted at ${plan.deleted.deletionDate ?? "?"}`);
+  if (plan.kind === "restore") {
+    await run.waitFor(`restore of ${describeAccount(c)}`, (abortSignal) => session.restoreAccount(c, { abortSignal }));
+  }
+  const account = await run.waitFor(`account ${describeAccount(c)} to read Succeeded`, (abortSignal) => untilSucceeded(session, c, abortSignal));
+  return { account, restored: plan.kind === "restore" };
+}
+
+async function untilSucceeded(session: ArmSession, c: AccountCoordinates, abortSignal: AbortSignal): Promise<LiveAccount> {
+  const { setTimeout: sleep } = await import("node:timers/promises");
+  for (;;) {
+    const account = await session.getAccount(c, { abortSignal });
+    if (!account) throw new Error(`account ${describeAccount(c)} disappeared while waiting for it to read Succeeded`);
+    const state = account.provisioningState.toLowerCase();
+    if (state === "succeeded") return account;
+    if (state === "failed" || state === "canceled") throw new Error(`account ${describeAccount(c)} reads provisioningState '${account.provisioningState}'`);
+    await sleep(POLL_INTERVAL_MS, undefined, { signal: abortSignal });
+  }
+}

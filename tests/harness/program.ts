@@ -1,0 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, with the inputs the engine would receive (`__provider` included). */
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  dependsOn: string[];
+}
+
+/**
+ * Runs a Pulumi program under `pulumi.runtime.setMocks`, recording every
+ * resource it registers. Dynamic resources arrive with their real serialized
+ * `__provider`, which the provider-host tests then run. The mocks throw on any
+ * call or resource type a test did not expect.
+ */
+export async function runProgram(
+  program: () => unknown,
+  options: { project?: string; stack?: string; config?: Record<string, string>; allowedTypes: string[]; preview?: boolean },
+): Promise<RegisteredResource[]> {
+  const registered: RegisteredResource[] = [];
+  if (options.config) process.env.PULUMI_CONFIG = JSON.stringify(options.config);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        if (!options.allowedTypes.includes(args.type)) throw new Error(`unexpected resource type ${args.type} (${args.name})`);
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependsOn: [] });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call(args) {
+        throw new Error(`unexpected call ${args.token}`);
+      },
+    },
+    options.project ?? "reclaim-test",
+    options.stack ?? "test",
+    options.preview ?? false,
+  );
+  const result = await Promise.resolve(program());
+  // Wait until every resource the program returned is registered.
+  const resources = Object.values((result ?? {}) as Record<string, unknown>).filter((v): v is pulumi.Resource => pulumi.Resource.isInstance(v));
+  await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+  return registered;
+}

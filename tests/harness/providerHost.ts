@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const providerRpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const providerProto = require("@pulumi/pulumi/proto/provider_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The engine's placeholder for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+type Props = Record<string, unknown>;
+
+export interface CheckResponse {
+  inputs: Props;
+  failures: { property: string; reason: string }[];
+}
+export interface DiffResponse {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * Pulumi's own dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`),
+ * started the way the engine starts it, and driven over its gRPC protocol.
+ * Everything it prints (what the CLI would show the user) is kept in `output`.
+ */
+export class ProviderHost {
+  output = "";
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: InstanceType<typeof providerRpc.ResourceProviderClient>,
+  ) {}
+
+  static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProviderHost> {
+    const cwd = options.cwd ?? process.cwd();
+    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+    // The engine passes its own address; this host only needs an argument there.
+    const child = spawn(process.execPath, [path.dirname(entry), "127.0.0.1:0"], { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      let firstLine = "";
+      const onData = (chunk: Buffer) => {
+        firstLine += chunk.toString("utf8");
+        const newline = firstLine.indexOf("\n");
+        if (newline >= 0) {
+          child.stdout!.off("data", onData);
+          output += firstLine.slice(newline + 1);
+          resolve(Number(firstLine.slice(0, newline).trim()));
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`provider host exited with ${code} before printing its port: ${output}`)));
+      child.stderr!.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    });
+    const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const host = new ProviderHost(child, client);
+    host.output = output;
+    child.stdout!.on("data", (c: Buffer) => (host.output += c.toString("utf8")));
+    child.stderr!.on("data", (c: Buffer) => (host.output += c.toString("utf8")));
+    return host;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Kills the host at once (SIGKILL), as a crash would. */
+  kill(): void {
+    this.child.kill("SIGKILL");
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGTERM");
+    await exited;
+  }
+
+  private call<T>(method: string, request: unknown): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.client[method](request, (error: grpc.ServiceError | null, response: T) => (error ? reject(new Error(error.details || error.message)) : resolve(response)));
+    });
+  }
+
+  /** `Configure`, with the stack config as `namespace:key` → value. */
+  async configure(config: Record<string, string> = {}): Promise<void> {
+    const request = new providerProto.ConfigureRequest();
+    request.setArgs(Struct.fromJavaScript(config));
+    request.setAcceptsecrets(false);
+    await this.call("configure", request);
+  }
+
+  async check(urn: string, olds: Props, news: Props): Promise<CheckResponse> {
+    const request = new providerProto.CheckRequest();
+    request.setUrn(urn);
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    const response = await this.call<{ getInputs(): Struct; getFailuresList(): { getProperty(): string; getReason(): string }[] }>("check", request);
+    return {
+      inputs: response.getInputs().toJavaScript(),
+      failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diff(id: string, urn: string, olds: Props, news: Props): Promise<DiffResponse> {
+    const request = new providerProto.DiffRequest();
+    request.setId(id);
+    request.setUrn(urn);
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    const response = await this.call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>("diff", request);
+    const changes = ({ 0: "unknown", 1: "none", 2: "some" } as const)[response.getChanges() as 0 | 1 | 2];
+    return { changes, replaces: response.getReplacesList(), deleteBeforeReplace: response.getDeletebeforereplace() };
+  }
+
+  async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
+    const request = new providerProto.CreateRequest();
+    request.setUrn(urn);
+    request.setProperties(Struct.fromJavaScript(properties as never));
+    const response = await this.call<{ getId(): string; getProperties(): Struct }>("create", request);
+    return { id: response.getId(), properties: response.getProperties().toJavaScript() };
+  }
+
+  async read(id: string, urn: string, properties: Props, inputs: Props = {}): Promise<{ id: string; properties: Props; inputs: Props }> {
+    const request = new providerProto.ReadRequest();
+    request.setId(id);
+    request.setUrn(urn);
+    request.setProperties(Struct.fromJavaScript(properties as never));
+    request.setInputs(Struct.fromJavaScript(inputs as never));
+    const response = await this.call<{ getId(): string; getProperties(): Struct | undefined; getInputs(): Struct | undefined }>("read", request);
+    return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {}, inputs: response.getInputs()?.toJavaScript() ?? {} };
+  }
+
+  async update(id: string, urn: string, olds: Props, news: Props): Promise<Props> {
+    const request = new providerProto.UpdateRequest();
+    request.setId(id);
+    request.setUrn(urn);
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    const response = await this.call<{ getProperties(): Struct }>("update", request);
+    return response.getProperties().toJavaScript();
+  }
+
+  async delete(id: string, urn: string, properties: Props): Promise<void> {
+    const request = new providerProto.DeleteRequest();
+    request.setId(id);
+    request.setUrn(urn);
+    request.setProperties(Struct.fromJavaScript(properties as never));
+    await this.call("delete", request);
+  }
+}
