@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
+import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
 /**
@@ -9,9 +10,8 @@ import { resolveEndpoints, servicePrincipal } from "./settings";
  * (clients, long-running operations) and `@azure/identity` (tokens); HTTP,
  * retries, `Retry-After` and polling are the SDK's.
  *
- * Sessions are cached per process in a global slot, never on the provider
- * object, because the provider object is serialized into the Pulumi state:
- * SDK clients and credentials must not travel with it.
+ * Sessions are cached per process (see processCache), never on the provider
+ * object: SDK clients and credentials must not travel into the state.
  */
 
 /**
@@ -91,16 +91,13 @@ interface SessionCache {
   sessions: Map<string, ArmSession>;
 }
 
-const SESSION_SLOT = Symbol.for("pulumi-cognitive-reclaim/sessions");
-
 function cache(): SessionCache {
-  const slots = globalThis as Record<symbol, SessionCache | undefined>;
-  return (slots[SESSION_SLOT] ??= { credentials: new Map(), sessions: new Map() });
+  return processSlot<SessionCache>("sessions", () => ({ credentials: new Map(), sessions: new Map() }));
 }
 
 /** Forgets cached credentials and clients (tests that switch emulators use it). */
 export function resetSessions(): void {
-  delete (globalThis as Record<symbol, unknown>)[SESSION_SLOT];
+  clearProcessSlot("sessions");
 }
 
 async function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean): Promise<TokenCredential> {

@@ -1,3 +1,5 @@
+import { processSlot, setProcessSlot } from "./processCache";
+
 /**
  * Run-time configuration: which subscription, which cloud, which credential.
  * Read when a hook runs, from the stack config the engine hands the
@@ -14,7 +16,6 @@ export interface StackConfig {
   clientSecret?: string;
 }
 
-const STACK_CONFIG_SLOT = Symbol.for("pulumi-cognitive-reclaim/stack-config");
 
 /**
  * Remembers the stack config for this process. Called by the `configure`
@@ -30,11 +31,11 @@ export function rememberStackConfig(config: { get(key: string): string | undefin
     clientId: read("clientId"),
     clientSecret: read("clientSecret"),
   };
-  (globalThis as Record<symbol, unknown>)[STACK_CONFIG_SLOT] = stack;
+  setProcessSlot("stackConfig", stack);
 }
 
 export function stackConfig(): StackConfig {
-  return ((globalThis as Record<symbol, unknown>)[STACK_CONFIG_SLOT] as StackConfig | undefined) ?? {};
+  return processSlot<StackConfig>("stackConfig", () => ({}));
 }
 
 const firstSet = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v !== "");

@@ -1,0 +1,322 @@
+import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+import { runProgram } from "./harness/program";
+import { ProviderHost, UNKNOWN } from "./harness/providerHost";
+import { EngineResource, urnOf } from "./harness/stack";
+import { PurgedDeletedAccount, RecoveredAccount } from "../provider";
+
+/**
+ * The product as the Pulumi engine runs it: a program registers the
+ * resources (under setMocks, which hands over the real serialized
+ * `__provider`), and that text runs in `@pulumi/pulumi/cmd/dynamic-provider`,
+ * driven over gRPC as preview, up, refresh and destroy, against the emulator
+ * with real tokens from its authority.
+ */
+const ctx = useEmulator();
+const GUARD = "pulumi-nodejs:dynamic/cognitive-reclaim:PurgedDeletedAccount";
+const RECOVERED = "pulumi-nodejs:dynamic/cognitive-reclaim:RecoveredAccount";
+let host: ProviderHost;
+let providers: Record<string, string>;
+
+beforeAll(async () => {
+  const registered = await runProgram(
+    () => ({
+      guard: new PurgedDeletedAccount("guard", { accountName: "acct", location: "East US", resourceGroupName: GROUP }),
+      recovered: new RecoveredAccount("recovered", { accountName: "acct", location: "East US", resourceGroupName: GROUP }),
+    }),
+    { allowedTypes: [GUARD, RECOVERED] },
+  );
+  providers = Object.fromEntries(registered.map((r) => [r.type, String(r.inputs.__provider)]));
+  // The subscription comes from stack config here, not the environment: the host gets it through Configure.
+  const env = { ...process.env };
+  delete env.AZURE_SUBSCRIPTION_ID;
+  host = await ProviderHost.start({ env });
+  await host.configure({ "azure-native:subscriptionId": ctx.emulator.subscriptionId });
+});
+afterAll(async () => {
+  await host?.stop();
+});
+
+function guard(name: string, extra: Record<string, unknown> = {}) {
+  return new EngineResource(host, urnOf(GUARD, name), { __provider: providers[GUARD], accountName: name, location: "East US", resourceGroupName: GROUP, ...extra });
+}
+function recovered(name: string, extra: Record<string, unknown> = {}) {
+  return new EngineResource(host, urnOf(RECOVERED, name), { __provider: providers[RECOVERED], accountName: name, location: "East US", resourceGroupName: GROUP, ...extra });
+}
+const armLog = async () => (await ctx.emulator.control.requests()).filter((r) => r.kind === "arm");
+const mutations = async () => (await armLog()).filter((r) => r.method !== "GET");
+const outputSince = (mark: number) => host.output.slice(mark);
+
+describe("the serialized provider", () => {
+  it("registers its own type tokens and carries no secret", () => {
+    expect(Object.keys(providers).sort()).toEqual([GUARD, RECOVERED]);
+    for (const text of Object.values(providers)) {
+      expect(text).toContain("exports.handler");
+      expect(text).not.toContain(ctx.emulator.principal.clientSecret);
+      expect(text).not.toContain("AZURE_CLIENT_SECRET=");
+    }
+  });
+});
+
+describe("PurgedDeletedAccount through the provider host", () => {
+  it("preview says what up will purge, then up purges it and the name is free", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["acct1"] });
+    const r = guard("acct1");
+    const mark = host.output.length;
+    const preview = await r.preview();
+    expect(preview.failures).toEqual([]);
+    expect(preview.inputs).toMatchObject({ location: "eastus", subscriptionId: ctx.emulator.subscriptionId, purgeOnDestroy: false, timeoutMinutes: 30 });
+    expect(outputSince(mark)).toMatch(/up will purge soft-deleted account 'acct1' in resource group 'rg-reclaim' \(eastus\), deleted at \d{4}-.*Z, scheduled for permanent purge at \d{4}-.*Z/);
+    expect(await mutations()).toEqual([]);
+
+    expect(await r.up()).toBe("create");
+    expect(r.id).toBe(`/subscriptions/${ctx.emulator.subscriptionId}/providers/Microsoft.CognitiveServices/locations/eastus/resourceGroups/${GROUP}/deletedAccounts/acct1`);
+    expect(r.outputs).toMatchObject({ purged: true, pendingPurge: false, deletedAccountId: r.id, accountName: "acct1", location: "eastus" });
+    expect(Date.parse(String(r.outputs.scheduledPurgeDate)) - Date.parse(String(r.outputs.deletionDate))).toBe(48 * 3600 * 1000);
+    const purges = (await mutations()).filter((m) => m.method === "DELETE");
+    expect(purges.map((p) => p.path)).toEqual([`/subscriptions/${ctx.emulator.subscriptionId}/providers/Microsoft.CognitiveServices/locations/eastus/resourceGroups/${GROUP}/deletedAccounts/acct1`]);
+    expect((await ctx.emulator.control.state()).state.deletedAccounts).toEqual({});
+    expect(outputSince(mark)).toMatch(/purge of 'acct1' .*: done in/);
+  });
+
+  it("with nothing soft-deleted: preview says so, create succeeds with purged false and no dates", async () => {
+    await seedWorld(ctx.emulator);
+    const r = guard("free1");
+    const mark = host.output.length;
+    await r.preview();
+    expect(outputSince(mark)).toContain("nothing to purge: no soft-deleted account 'free1'");
+    await r.up();
+    expect(r.outputs).toEqual({
+      accountName: "free1", location: "eastus", resourceGroupName: GROUP, subscriptionId: ctx.emulator.subscriptionId,
+      purgeOnDestroy: false, timeoutMinutes: 30, purged: false, pendingPurge: false, deletedAccountId: r.id,
+    });
+    expect(await mutations()).toEqual([]);
+  });
+
+  it("never deletes or purges a live account of the same name", async () => {
+    await seedWorld(ctx.emulator, { live: ["live1"] });
+    const r = guard("live1", { purgeOnDestroy: true });
+    await r.up();
+    await r.refresh();
+    await r.destroy();
+    expect(r.outputs.purged).toBe(false);
+    expect(await mutations()).toEqual([]);
+    expect(Object.keys((await ctx.emulator.control.state()).state.accounts)).toHaveLength(1);
+  });
+
+  it("refresh reports a reappeared soft-deleted account as pendingPurge, and the update purges it", async () => {
+    await seedWorld(ctx.emulator);
+    const r = guard("again");
+    await r.up();
+    await seedWorld(ctx.emulator, { deleted: ["again"] });
+    expect(await r.refresh()).toBe(true);
+    expect(r.outputs).toMatchObject({ pendingPurge: true, purged: false });
+    const preview = await r.preview();
+    expect(preview.diff).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
+    expect(await r.up()).toBe("update");
+    expect(r.outputs).toMatchObject({ pendingPurge: false, purged: true });
+    expect((await ctx.emulator.control.state()).state.deletedAccounts).toEqual({});
+  });
+
+  it("refresh with nothing new returns the inputs, so the next preview shows no diff", async () => {
+    await seedWorld(ctx.emulator);
+    const r = guard("steady", { location: "East US" });
+    await r.up();
+    const read = await host.read(r.id, r.urn, r.state, r.inputs);
+    expect(read.inputs).toMatchObject({ accountName: "steady", location: "eastus", resourceGroupName: GROUP, purgeOnDestroy: false, timeoutMinutes: 30 });
+    r.state = read.properties;
+    expect((await r.preview()).diff).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
+  });
+
+  it.each([
+    ["accountName case", { accountName: "STEADY2" }, "none", []],
+    ["location spelled differently", { location: "eastus" }, "none", []],
+    ["group case", { resourceGroupName: GROUP.toUpperCase() }, "none", []],
+    ["accountName", { accountName: "other2" }, "some", ["accountName"]],
+    ["resourceGroupName", { resourceGroupName: "rg-other" }, "some", ["resourceGroupName"]],
+    ["location", { location: "westus" }, "some", ["location"]],
+    ["subscriptionId", { subscriptionId: "00000000-0000-0000-0000-000000000001" }, "some", ["subscriptionId"]],
+    ["purgeOnDestroy", { purgeOnDestroy: true }, "some", []],
+    ["timeoutMinutes", { timeoutMinutes: 5 }, "some", []],
+  ])("diff: a change of %s", async (_label, change, changes, replaces) => {
+    await seedWorld(ctx.emulator);
+    const r = guard("steady2");
+    await r.up();
+    await ctx.emulator.control.clearRequests();
+    const preview = await r.preview({ ...r.inputs, ...change });
+    expect(preview.diff).toMatchObject({ changes, replaces });
+    if (replaces.length === 0 && changes === "some") {
+      expect(await r.up({ ...r.inputs, ...change })).toBe("update");
+      expect(r.outputs).toMatchObject(change);
+      expect(await armLog()).toEqual([]); // settings change: no request to Azure
+    }
+  });
+
+  it("destroy purges only with purgeOnDestroy, after the dependent account was deleted", async () => {
+    await seedWorld(ctx.emulator);
+    const keep = guard("keep1");
+    await keep.up();
+    await seedWorld(ctx.emulator, { deleted: ["keep1"] });
+    await keep.destroy();
+    expect(await mutations()).toEqual([]);
+
+    const clean = guard("clean1", { purgeOnDestroy: true });
+    await clean.up();
+    await seedWorld(ctx.emulator, { deleted: ["clean1"] });
+    await clean.destroy();
+    expect((await mutations()).map((m) => `${m.method} ${m.path.split("/").pop()}`)).toEqual(["DELETE clean1"]);
+  });
+
+  it("a purge refused with 403 names the action and subscription scope", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["denied"] });
+    const { authorizationFailed } = await import("../emulator/wire");
+    await ctx.emulator.control.addFault({
+      method: "DELETE", path: "/deletedAccounts/denied$", times: 1,
+      response: authorizationFailed(ctx.emulator.principal.clientId, "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete", `/subscriptions/${ctx.emulator.subscriptionId}`),
+    });
+    const error = await guard("denied").up().catch((e: Error) => e);
+    expect(String(error)).toContain("'Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete'");
+    expect(String(error)).toContain(`must be granted at subscription scope (/subscriptions/${ctx.emulator.subscriptionId})`);
+    expect(String(error)).not.toMatch(/\n\s+at /);
+  });
+
+  it("a purge that never finishes stops at timeoutMinutes with a message naming the wait", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["stuck"] });
+    await ctx.emulator.control.addOperationFault({ kind: "purge", outcome: "Never", times: 1 });
+    const started = Date.now();
+    const error = await guard("stuck", { timeoutMinutes: 0.05 }).up().catch((e: Error) => e);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(String(error)).toMatch(/timed out after 0.05 minutes \(timeoutMinutes\) while waiting for purge of 'stuck' in resource group 'rg-reclaim' \(eastus\)/);
+  });
+
+  it("a failed purge operation carries ARM's code and message", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["failing"] });
+    await ctx.emulator.control.addOperationFault({ kind: "purge", outcome: "Failed", error: { code: "InternalServerError", message: "Purge backend unavailable" }, times: 1 });
+    const error = await guard("failing").up().catch((e: Error) => e);
+    expect(String(error)).toContain("InternalServerError");
+    expect(String(error)).toContain("Purge backend unavailable");
+  });
+
+  it("unknown inputs at preview pass untouched and trigger no lookup", async () => {
+    await ctx.emulator.control.clearRequests();
+    const checked = await guard("x").preview({ __provider: providers[GUARD], accountName: UNKNOWN, location: "East US", resourceGroupName: UNKNOWN });
+    expect(checked.failures).toEqual([]);
+    expect(checked.inputs).toMatchObject({ accountName: UNKNOWN, resourceGroupName: UNKNOWN, location: "eastus" });
+    expect(await ctx.emulator.control.requests()).toEqual([]);
+  });
+});
+
+describe("RecoveredAccount through the provider host", () => {
+  it("preview fails when there is nothing to recover, naming where it looked and the same name elsewhere", async () => {
+    const sub = ctx.emulator.subscriptionId;
+    await seedWorld(ctx.emulator);
+    await ctx.emulator.control.seed({ deletedAccounts: [{ subscriptionId: sub, resourceGroupName: "rg-elsewhere", name: "lost", location: "westus" }] });
+    const preview = await recovered("lost").preview();
+    expect(preview.failures).toHaveLength(1);
+    expect(preview.failures[0].property).toBe("accountName");
+    const reason = preview.failures[0].reason;
+    expect(reason).toContain(`/subscriptions/${sub}/resourceGroups/${GROUP}/providers/Microsoft.CognitiveServices/accounts/lost`);
+    expect(reason).toContain(`/subscriptions/${sub}/providers/Microsoft.CognitiveServices/locations/eastus/resourceGroups/${GROUP}/deletedAccounts/lost`);
+    expect(reason).toContain("resource group 'rg-elsewhere', location 'westus'");
+    expect(await mutations()).toEqual([]);
+  });
+
+  it("preview says it will restore; up restores, waits for Succeeded, and reports the endpoint", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["back"] });
+    const before = (await ctx.emulator.control.state()).state;
+    const r = recovered("back");
+    const mark = host.output.length;
+    expect((await r.preview()).failures).toEqual([]);
+    expect(outputSince(mark)).toContain("up will restore soft-deleted account 'back'");
+    expect(await r.up()).toBe("create");
+    expect(r.outputs).toMatchObject({
+      restored: true, accountId: `/subscriptions/${ctx.emulator.subscriptionId}/resourceGroups/${GROUP}/providers/Microsoft.CognitiveServices/accounts/back`,
+      endpoint: "https://back.cognitiveservices.azure.com/", kind: "OpenAI", skuName: "S0",
+    });
+    const restore = (await mutations()).find((m) => m.method === "PUT")!;
+    expect(restore.body).toEqual({ location: "eastus", properties: { restore: true } });
+    const after = (await ctx.emulator.control.state()).state;
+    const key = Object.keys(after.accounts)[0];
+    expect(after.accounts[key].properties.internalId).toBe(Object.values(before.deletedAccounts)[0].account.properties.internalId);
+  });
+
+  it("adopts a live account without a restore request", async () => {
+    await seedWorld(ctx.emulator, { live: ["already"] });
+    const r = recovered("already");
+    await r.up();
+    expect(r.outputs.restored).toBe(false);
+    expect(await mutations()).toEqual([]);
+  });
+
+  it("refuses when the resource group is gone, saying to recreate it", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["orphan"], group: false });
+    const preview = await recovered("orphan").preview();
+    expect(preview.failures[0].reason).toContain(`resource group '${GROUP}' does not exist`);
+    expect(preview.failures[0].reason).toContain("recreate it");
+    await expect(recovered("orphan").up()).rejects.toThrow(/recreate it/);
+    expect(await mutations()).toEqual([]);
+  });
+
+  it("refuses when the customer-managed Key Vault or storage account is gone", async () => {
+    const sub = ctx.emulator.subscriptionId;
+    const storage = `/subscriptions/${sub}/resourceGroups/${GROUP}/providers/Microsoft.Storage/storageAccounts/st1`;
+    await ctx.emulator.control.seed({
+      resourceGroups: [{ subscriptionId: sub, name: GROUP, location: LOCATION }],
+      deletedAccounts: [
+        { subscriptionId: sub, resourceGroupName: GROUP, name: "cmk", location: LOCATION, properties: { encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyVaultUri: "https://kv-gone.vault.azure.net/" } } } },
+        { subscriptionId: sub, resourceGroupName: GROUP, name: "byos", location: LOCATION, properties: { userOwnedStorage: [{ resourceId: storage }] } },
+      ],
+    });
+    expect((await recovered("cmk").preview()).failures[0].reason).toContain("Key Vault 'kv-gone'");
+    expect((await recovered("byos").preview()).failures[0].reason).toContain(`storage account ${storage} no longer exists`);
+    await ctx.emulator.control.seed({ dependencies: [{ id: `/subscriptions/${sub}/resourceGroups/${GROUP}/providers/Microsoft.KeyVault/vaults/kv-gone` }, { id: storage }] });
+    expect((await recovered("cmk").preview()).failures).toEqual([]);
+    expect((await recovered("byos").preview()).failures).toEqual([]);
+  });
+
+  it("refresh reports the live account, and an empty id once it is gone", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["watch"] });
+    const r = recovered("watch");
+    await r.up();
+    expect(await r.refresh()).toBe(true);
+    expect(r.outputs.endpoint).toBe("https://watch.cognitiveservices.azure.com/");
+    const read = await host.read(r.id, r.urn, r.state, r.inputs);
+    expect(read.inputs).toMatchObject({ accountName: "watch", location: "eastus" });
+    await ctx.emulator.control.reset();
+    expect(await r.refresh()).toBe(false);
+  });
+
+  it("destroy deletes (soft-deletes) the account; with purgeOnDestroy it purges it too", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["d1", "d2"] });
+    const soft = recovered("d1");
+    await soft.up();
+    await soft.destroy();
+    let state = (await ctx.emulator.control.state()).state;
+    expect(Object.values(state.deletedAccounts).map((d) => d.account.name)).toEqual(["d2", "d1"].filter((n) => Object.values(state.deletedAccounts).some((d) => d.account.name === n)));
+    expect(Object.values(state.deletedAccounts).some((d) => d.account.name === "d1")).toBe(true);
+
+    const hard = recovered("d2", { purgeOnDestroy: true });
+    await hard.up();
+    await hard.destroy();
+    state = (await ctx.emulator.control.state()).state;
+    expect(Object.values(state.deletedAccounts).some((d) => d.account.name === "d2")).toBe(false);
+    expect(Object.keys(state.accounts)).toEqual([]);
+  });
+});
+
+describe("secrets", () => {
+  it("the client secret and the tokens appear nowhere in the provider, the state, the outputs or the host's output", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["sec1", "sec2"] });
+    const g = guard("sec1");
+    await g.up();
+    const r = recovered("sec2", { purgeOnDestroy: true });
+    await r.up();
+    await r.refresh();
+    await r.destroy();
+    const everything = JSON.stringify([providers, g.state, r.state]) + host.output;
+    expect(everything).not.toContain(ctx.emulator.principal.clientSecret);
+    expect(everything).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/); // no JWT
+    expect(everything).not.toMatch(/Bearer\s+ey/);
+    const tokens = (await ctx.emulator.control.state()).tokensIssued;
+    expect(tokens).toBe(1); // one token for this whole provider process so far
+  });
+});
