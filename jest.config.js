@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
-  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/.*/node_modules/"],
+  modulePathIgnorePatterns: ["<rootDir>/dist/"],
   testTimeout: 60_000,
   // The tests start HTTPS servers and provider hosts; two workers fit two cores.
   maxWorkers: 2,

@@ -1,7 +1,7 @@
 import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
-import { runProgram } from "./harness/program";
-import { ProviderHost, UNKNOWN } from "./harness/providerHost";
-import { EngineResource, urnOf } from "./harness/stack";
+import { runProgram } from "../harness/program";
+import { ProviderHost, UNKNOWN } from "../harness/providerHost";
+import { EngineResource, urnOf } from "../harness/stack";
 import { PurgedDeletedAccount, RecoveredAccount } from "../provider";
 
 /**
@@ -18,6 +18,12 @@ let host: ProviderHost;
 let providers: Record<string, string>;
 
 beforeAll(async () => {
+  // A user's program often loads tslib (the Azure SDK does), which puts helpers such as
+  // __importStar on the global object; the serializer then skips them as globals. The
+  // provider must not depend on any of them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require("tslib");
+  expect((globalThis as Record<string, unknown>).__importStar).toBeDefined();
   const registered = await runProgram(
     () => ({
       guard: new PurgedDeletedAccount("guard", { accountName: "acct", location: "East US", resourceGroupName: GROUP }),

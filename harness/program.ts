@@ -16,7 +16,15 @@ export interface RegisteredResource {
  */
 export async function runProgram(
   program: () => unknown,
-  options: { project?: string; stack?: string; config?: Record<string, string>; allowedTypes: string[]; preview?: boolean },
+  options: {
+    project?: string;
+    stack?: string;
+    config?: Record<string, string>;
+    allowedTypes: string[];
+    preview?: boolean;
+    /** Extra state a mock returns for a resource type (outputs the program reads from it). */
+    outputs?: Record<string, Record<string, unknown>>;
+  },
 ): Promise<RegisteredResource[]> {
   const registered: RegisteredResource[] = [];
   if (options.config) process.env.PULUMI_CONFIG = JSON.stringify(options.config);
@@ -25,7 +33,7 @@ export async function runProgram(
       newResource(args) {
         if (!options.allowedTypes.includes(args.type)) throw new Error(`unexpected resource type ${args.type} (${args.name})`);
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependsOn: [] });
-        return { id: `${args.name}-id`, state: args.inputs };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...(options.outputs?.[args.type] ?? {}) } };
       },
       call(args) {
         throw new Error(`unexpected call ${args.token}`);
@@ -35,9 +43,12 @@ export async function runProgram(
     options.stack ?? "test",
     options.preview ?? false,
   );
-  const result = await Promise.resolve(program());
+  const loaded = await Promise.resolve(program());
+  // A Pulumi program may export an async function (`export = async () => ...`).
+  const result = typeof loaded === "function" ? await (loaded as () => unknown)() : loaded;
   // Wait until every resource the program returned is registered.
-  const resources = Object.values((result ?? {}) as Record<string, unknown>).filter((v): v is pulumi.Resource => pulumi.Resource.isInstance(v));
+  const values = Object.values((result ?? {}) as Record<string, unknown>).flatMap((v) => (Array.isArray(v) ? v : [v]));
+  const resources = values.filter((v): v is pulumi.Resource => pulumi.Resource.isInstance(v));
   await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   return registered;
 }
