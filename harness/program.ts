@@ -27,7 +27,7 @@ export async function runProgram(
   },
 ): Promise<RegisteredResource[]> {
   const registered: RegisteredResource[] = [];
-  if (options.config) process.env.PULUMI_CONFIG = JSON.stringify(options.config);
+  if (options.config) pulumi.runtime.setAllConfig(options.config);
   await pulumi.runtime.setMocks(
     {
       newResource(args) {

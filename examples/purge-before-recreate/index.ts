@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import * as resources from "@pulumi/azure-native/resources";
+import { PurgedDeletedAccount } from "pulumi-cognitive-reclaim";
+
+const config = new pulumi.Config();
+const accountName = config.require("accountName");
+const resourceGroupName = config.require("resourceGroupName");
+const location = config.get("location") ?? "eastus";
+
+export const group = new resources.ResourceGroup("group", { resourceGroupName, location });
+
+// Frees the name if a soft-deleted account holds it. In a throwaway environment,
+// `throwaway: true` also purges the account on destroy, so the next stack can reuse the name.
+export const guard = new PurgedDeletedAccount("name-guard", {
+  accountName,
+  location,
+  resourceGroupName,
+  purgeOnDestroy: config.getBoolean("throwaway") ?? false,
+});
+
+export const account = new cognitiveservices.Account(
+  "account",
+  { accountName, resourceGroupName: group.name, location, kind: "OpenAI", sku: { name: "S0" }, properties: { customSubDomainName: accountName } },
+  { dependsOn: [guard] },
+);
+
+export const endpoint = account.properties.endpoint;
