@@ -142,3 +142,9 @@ export function pickInputs(props: Record<string, unknown>): ResolvedInputs {
     timeoutMinutes: typeof props.timeoutMinutes === "number" ? props.timeoutMinutes : DEFAULT_TIMEOUT_MINUTES,
   };
 }
+
+/** A resource's recorded outputs without the engine's `__provider` entry. */
+export function recordedOutputs<T>(props: Record<string, unknown>): T {
+  const { __provider: _provider, ...outputs } = props;
+  return outputs as T;
+}

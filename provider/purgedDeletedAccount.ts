@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deletedAccountId } from "./armIds";
 import { armSession } from "./azureSession";
 import { diffInputs } from "./diff";
-import { checkInputs, type CheckFailure, pickInputs, type ResolvedInputs } from "./inputs";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
 import { report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "./purge";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
@@ -58,10 +58,7 @@ async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
   );
 }
 
-function stateOf(props: Record<string, unknown>): PurgedDeletedAccountOutputs {
-  const { __provider: _provider, ...outputs } = props;
-  return outputs as unknown as PurgedDeletedAccountOutputs;
-}
+const stateOf = (props: Record<string, unknown>) => recordedOutputs<PurgedDeletedAccountOutputs>(props);
 
 /**
  * The hooks of {@link PurgedDeletedAccount}. This object is serialized into

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { armSession, type LiveAccount } from "./azureSession";
 import { diffInputs } from "./diff";
-import { checkInputs, type CheckFailure, pickInputs, type ResolvedInputs } from "./inputs";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
 import { report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "./purge";
 import { PREVIEW_LOOKUP_MINUTES } from "./purgedDeletedAccount";
@@ -46,10 +46,7 @@ function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boo
   } satisfies RecoveredAccountOutputs);
 }
 
-function stateOf(props: Record<string, unknown>): RecoveredAccountOutputs {
-  const { __provider: _provider, ...outputs } = props;
-  return outputs as unknown as RecoveredAccountOutputs;
-}
+const stateOf = (props: Record<string, unknown>) => recordedOutputs<RecoveredAccountOutputs>(props);
 
 const hookOptions = (action: string, c: ResolvedInputs) => ({
   action: `${action} ${describeAccount(c)}`,
