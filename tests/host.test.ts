@@ -202,6 +202,24 @@ describe("PurgedDeletedAccount through the provider host", () => {
     expect(String(error)).toContain("Purge backend unavailable");
   });
 
+  it("500, 503 with Retry-After and a dropped connection are retried, and the purge completes", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["flaky"] });
+    await ctx.emulator.control.settings({ purgeDurationMs: 600 });
+    const fault = (status: number, headers?: Record<string, string>) => ({ status, headers, body: { error: { code: status === 503 ? "ServiceUnavailable" : "InternalServerError", message: "try later" } } });
+    await ctx.emulator.control.addFault({ method: "GET", path: "/deletedAccounts/flaky$", times: 1, response: fault(500) });
+    await ctx.emulator.control.addFault({ method: "DELETE", path: "/deletedAccounts/flaky$", times: 1, response: fault(503, { "Retry-After": "1" }) });
+    await ctx.emulator.control.addFault({ method: "GET", path: "/operationResults/", times: 1, drop: true });
+    const r = guard("flaky");
+    await r.up();
+    expect(r.outputs.purged).toBe(true);
+    const log = (await armLog()).filter((e) => /flaky$|operationResults/.test(e.path));
+    // check (which up runs too) looks up: 500, retried to 200; then create looks up again: 200.
+    expect(log.filter((e) => e.method === "GET" && /flaky$/.test(e.path)).map((e) => e.status)).toEqual([500, 200, 200]);
+    expect(log.filter((e) => e.method === "DELETE").map((e) => e.status)).toEqual([503, 202]);
+    expect(log.some((e) => e.dropped)).toBe(true);
+    expect((await ctx.emulator.control.state()).state.deletedAccounts).toEqual({});
+  });
+
   it("unknown inputs at preview pass untouched and trigger no lookup", async () => {
     await ctx.emulator.control.clearRequests();
     const checked = await guard("x").preview({ __provider: providers[GUARD], accountName: UNKNOWN, location: "East US", resourceGroupName: UNKNOWN });
