@@ -218,10 +218,11 @@ function putAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[
       ...record.account,
       properties: { ...record.account.properties, provisioningState: "Succeeded" },
       systemData: { ...record.account.systemData, createdAt: created, lastModifiedAt: created, lastModifiedBy: req.clientId },
-      readyAt: req.now,
+      // With a provisioning lag set, the restored account reads Accepted for a while, as ARM sometimes reports.
+      readyAt: req.now + state.settings.provisioningLagMs,
     };
     state.accounts[key] = account;
-    return { status: 201, body: accountBody(account, req.now) };
+    return { status: 201, body: { ...accountBody(account, req.now), properties: { ...account.properties, provisioningState: "Succeeded" } } };
   }
 
   if (deleted) {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { WireResponse } from "./wire";
 
 /**
@@ -30,14 +30,17 @@ export interface TokenClaims {
 const b64url = (value: Buffer | string): string => Buffer.from(value).toString("base64url");
 
 export class Authority {
-  private readonly signingKey = randomBytes(32);
+  /** Derived from the principal, so tokens stay valid across an emulator restart with the same principal (as ARM's do). */
+  private readonly signingKey: Buffer;
   /** How many tokens were issued, for tests and the benchmark. */
   tokensIssued = 0;
 
   constructor(
     readonly principal: ServicePrincipal,
     private readonly baseUrl: () => string,
-  ) {}
+  ) {
+    this.signingKey = createHash("sha256").update(`emulator-token-signing:${principal.tenantId}:${principal.clientSecret}`).digest();
+  }
 
   /** Answers `GET /{tenant}/v2.0/.well-known/openid-configuration`. */
   openIdConfiguration(tenant: string): WireResponse {

@@ -58,6 +58,10 @@ export class EmulatorClient {
   addOperationFault(fault: OperationOutcomeFault): Promise<void> {
     return this.call("POST", "/_emulator/operation-faults", fault);
   }
+  /** Ends every running operation now. */
+  finishOperations(): Promise<void> {
+    return this.call("POST", "/_emulator/operations/finish");
+  }
   requests(): Promise<LoggedRequest[]> {
     return this.call("GET", "/_emulator/requests");
   }

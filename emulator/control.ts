@@ -74,6 +74,12 @@ export async function handleControl(ctx: EmulatorContext, method: string, url: U
       ctx.state.operationFaults.push(body as OperationOutcomeFault);
       ctx.persist();
       return ok();
+    case "POST /_emulator/operations/finish":
+      // Ends every running operation now (an operation made to never finish, after a timeout test).
+      for (const op of Object.values(ctx.state.operations)) if (op.finishAt > ctx.now()) op.finishAt = ctx.now();
+      settle(ctx.state, ctx.now());
+      ctx.persist();
+      return ok();
     case "GET /_emulator/requests":
       return ok(ctx.log);
     case "DELETE /_emulator/requests":

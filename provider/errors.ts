@@ -26,6 +26,9 @@ interface AzureErrorLike {
   details?: unknown;
 }
 
+/** The error classes `@azure/identity` throws when it cannot get a token. */
+const IDENTITY_ERRORS = ["AuthenticationError", "AuthenticationRequiredError", "CredentialUnavailableError", "AggregateAuthenticationError"];
+
 const minutes = (n: number): string => `${n} minute${n === 1 ? "" : "s"}`;
 
 /** ARM's error code and message from a RestError (its `details.error` carries the service's body). */
@@ -43,7 +46,7 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
       "Azure may still finish the operation: run `pulumi up` again to pick up where it stopped, or raise timeoutMinutes (at most 1440)."
     );
   }
-  if (e.name === "AuthenticationError" || e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
+  if (IDENTITY_ERRORS.includes(e.name ?? "")) {
     return (
       `${ctx.action} failed: no token for Azure Resource Manager (${e.name}: ${firstLine(e.message)}). ` +
       "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or the ARM_ equivalents), or log in with `az login`; " +
