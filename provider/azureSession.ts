@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
+import { armPacingPolicy } from "./armPacing";
 import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
@@ -130,6 +131,7 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
     $host: endpoints.resourceManager,
     credentialScopes: [`${endpoints.audience}/.default`],
     retryOptions: RETRY_OPTIONS,
+    additionalPolicies: [{ policy: armPacingPolicy(), position: "perRetry" }],
     userAgentOptions: { userAgentPrefix: "pulumi-cognitive-reclaim" },
   });
   const session = createSession(client, subscriptionId, endpoints.resourceManager);

@@ -70,6 +70,24 @@ const MATRIX: Row[] = [
     },
   },
   {
+    fault: "a burst: 30 guards at once while ARM allows 15 requests a second",
+    outcome: "paced and retried: all 30 purged, no failure",
+    run: async () => {
+      const names = Array.from({ length: 30 }, (_, i) => `burst${i}`);
+      await seedWorld(ctx.emulator, { deleted: names });
+      const fresh = await startedHost();
+      try {
+        await ctx.emulator.control.settings({ throttleRequestsPerSecond: 15 });
+        const results = await Promise.allSettled(names.map((n) => resource(fresh, GUARD, n).up()));
+        expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+        expect(await deletedNames()).toEqual([]);
+        expect((await ctx.emulator.control.state()).throttled).toBeGreaterThan(0);
+      } finally {
+        await fresh.stop();
+      }
+    },
+  },
+  {
     fault: "500 then 503 on the purge request",
     outcome: "retried; the purge completes",
     run: async () => {
