@@ -7,7 +7,7 @@ import { runProgram } from "../harness/program";
 import { ProviderHost } from "../harness/providerHost";
 import { EngineResource, urnOf } from "../harness/stack";
 import { quickstart } from "../quickstart/program";
-import { AzureNativeStandIn } from "./standIn";
+import { AzureNativeStandIn } from "../harness/azureNativeStandIn";
 
 /**
  * `npm run demo`: the quickstart stack against the emulator, seeded with a

@@ -50,5 +50,11 @@ export async function runProgram(
   const values = Object.values((result ?? {}) as Record<string, unknown>).flatMap((v) => (Array.isArray(v) ? v : [v]));
   const resources = values.filter((v): v is pulumi.Resource => pulumi.Resource.isInstance(v));
   await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+  // Children of components register later; wait until the registrations settle.
+  for (let seen = -1, quiet = 0; quiet < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    quiet = registered.length === seen ? quiet + 1 : 0;
+    seen = registered.length;
+  }
   return registered;
 }

@@ -5,3 +5,5 @@
 export { PurgedDeletedAccount, type PurgedDeletedAccountArgs, type PurgedDeletedAccountOutputs } from "./purgedDeletedAccount";
 export { RecoveredAccount, type RecoveredAccountArgs, type RecoveredAccountOutputs } from "./recoveredAccount";
 export { getDeletedAccount, listDeletedAccounts, type DeletedAccount } from "./lookups";
+export { ReclaimableAccount, type ReclaimableAccountArgs } from "./reclaimableAccount";
+export { SoftDeletePolicy, type IfSoftDeleted } from "./softDeletePolicy";

@@ -103,3 +103,24 @@ it("bulk-clean: one guard per soft-deleted account of the group, each purged", a
     await host.stop();
   }
 });
+
+it("reclaimable-account: a soft-deleted name is recovered through azure-native's restore flag", async () => {
+  await seedWorld(ctx.emulator, { deleted: ["contoso-ai"] });
+  const POLICY = "pulumi-nodejs:dynamic/cognitive-reclaim:SoftDeletePolicy";
+  const types = ["cognitive-reclaim:index:ReclaimableAccount", POLICY, "azure-native:cognitiveservices:Account"];
+  const { registered, host, engine } = await runExample("reclaimable-account", { accountName: "contoso-ai", resourceGroupName: GROUP }, types, { [POLICY]: { restore: true } });
+  try {
+    expect(registered.map((r) => r.type)).toEqual(types);
+    const account = registered.find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    expect(account.inputs).toMatchObject({ accountName: "contoso-ai", properties: { customSubDomainName: "contoso-ai", restore: true } });
+    const policy = engine(registered.find((r) => r.type === POLICY)!);
+    expect((await policy.preview()).failures).toEqual([]);
+    expect(host.output).toContain("ReclaimableAccount: up will restore soft-deleted account 'contoso-ai'");
+    await policy.up();
+    expect(policy.outputs).toMatchObject({ found: "soft-deleted", restore: true, ifSoftDeleted: "recover" });
+    expect(await policy.refresh()).toBe(true);
+    await policy.destroy();
+  } finally {
+    await host.stop();
+  }
+});

@@ -6,7 +6,8 @@ import type { RunningEmulator } from "../emulator/server";
 /**
  * What the azure-native provider would send for the quickstart's resource
  * group and account, made with `@azure/arm-cognitiveservices` (azure-native
- * cannot run without the Pulumi CLI). Only the demo's no-CLI path uses it.
+ * cannot run without the Pulumi CLI). The demo's no-CLI path and the
+ * component tests use it.
  */
 export class AzureNativeStandIn {
   private readonly client: CognitiveServicesManagementClient;
@@ -36,6 +37,22 @@ export class AzureNativeStandIn {
         args.resourceGroupName,
         args.accountName,
         { location: args.location, kind: args.kind, sku: { name: args.skuName }, properties: { customSubDomainName: args.customSubDomainName } },
+        { updateIntervalInMs: 250 },
+      );
+      return { endpoint: account.properties?.endpoint };
+    } catch (error) {
+      if (isRestError(error)) return { error: `${error.statusCode} ${error.code}: ${error.message}` };
+      throw error;
+    }
+  }
+
+  /** The PUT azure-native sends for an Account whose (resolved) inputs are these. */
+  async putAccount(inputs: { resourceGroupName: string; accountName: string; location: string; kind?: string; sku?: { name: string }; properties?: Record<string, unknown> }): Promise<{ endpoint?: string; error?: string }> {
+    try {
+      const account = await this.client.accounts.beginCreateAndWait(
+        inputs.resourceGroupName,
+        inputs.accountName,
+        { location: inputs.location, kind: inputs.kind, sku: inputs.sku, properties: inputs.properties },
         { updateIntervalInMs: 250 },
       );
       return { endpoint: account.properties?.endpoint };

@@ -1,0 +1,18 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type IfSoftDeleted, ReclaimableAccount } from "pulumi-cognitive-reclaim";
+
+const config = new pulumi.Config();
+
+// Works whether the name is free, soft-deleted here, or already live.
+export const ai = new ReclaimableAccount("ai", {
+  accountName: config.require("accountName"),
+  resourceGroupName: config.require("resourceGroupName"),
+  location: config.get("location") ?? "eastus",
+  kind: "OpenAI",
+  sku: { name: "S0" },
+  properties: { customSubDomainName: config.require("accountName") },
+  ifSoftDeleted: (config.get("ifSoftDeleted") as IfSoftDeleted | undefined) ?? "recover",
+});
+
+export const endpoint = ai.endpoint;
+export const restored = ai.restored;

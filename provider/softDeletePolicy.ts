@@ -1,0 +1,165 @@
+import * as pulumi from "@pulumi/pulumi";
+import { accountId } from "./armIds";
+import { armSession } from "./azureSession";
+import { diffInputs } from "./diff";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
+import { report, runHook, withoutUndefined } from "./lifecycle";
+import { describeAccount, purgeIfSoftDeleted } from "./purge";
+import { PREVIEW_LOOKUP_MINUTES } from "./purgedDeletedAccount";
+import { planRecovery } from "./recovery";
+import { defaultSubscriptionId, rememberStackConfig } from "./settings";
+import type { ArmSession } from "./azureSession";
+
+/** What to do when the account's name is held by a soft-deleted account. */
+export type IfSoftDeleted = "recover" | "purge" | "fail";
+export const IF_SOFT_DELETED: readonly IfSoftDeleted[] = ["recover", "purge", "fail"];
+
+/** What the policy found and decided; `restore` feeds azure-native's `properties.restore`. */
+export type SoftDeletePolicyOutputs = ResolvedInputs & {
+  ifSoftDeleted: IfSoftDeleted;
+  /** What the name held when this resource was created. */
+  found: "free" | "soft-deleted" | "live";
+  /** True when the account must be created with `properties.restore: true`. */
+  restore: boolean;
+  /** True when this resource purged a soft-deleted account. */
+  purged: boolean;
+};
+
+type Found = { found: "free" } | { found: "live" } | { found: "soft-deleted"; deletionDate?: string; scheduledPurgeDate?: string };
+
+async function lookUp(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Found> {
+  if (await session.getAccount(c, { abortSignal: signal })) return { found: "live" };
+  const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
+  return deleted ? { found: "soft-deleted", deletionDate: deleted.deletionDate, scheduledPurgeDate: deleted.scheduledPurgeDate } : { found: "free" };
+}
+
+function failMessage(c: ResolvedInputs, found: Found): string {
+  const when = found.found === "soft-deleted" ? `, deleted at ${found.deletionDate ?? "?"}, permanently purged at ${found.scheduledPurgeDate ?? "?"}` : "";
+  return (
+    `account ${describeAccount(c)} is soft-deleted${when}, and ifSoftDeleted is "fail". ` +
+    `Set ifSoftDeleted: "recover" to restore it with its keys, endpoint and data, or ifSoftDeleted: "purge" to purge it and create a new account under the name.`
+  );
+}
+
+/** The preview line for each state of the name and policy. */
+function planLine(c: ResolvedInputs, policy: IfSoftDeleted, found: Found): string {
+  const account = describeAccount(c);
+  if (found.found === "free") return `name is free: up will create account ${account}`;
+  if (found.found === "live") return `account ${account} is live: up will leave it as it is (no restore, no purge)`;
+  return policy === "recover"
+    ? `up will restore soft-deleted account ${account}, deleted at ${found.deletionDate ?? "?"}, through azure-native's restore flag (keeps its keys, endpoint and data)`
+    : `up will purge soft-deleted account ${account}, deleted at ${found.deletionDate ?? "?"}, then create a new account under the name`;
+}
+
+function checkPolicy(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return IF_SOFT_DELETED.includes(value as IfSoftDeleted) ? undefined : `ifSoftDeleted must be one of "recover", "purge", "fail", got ${JSON.stringify(value)}`;
+}
+
+/**
+ * Decides, at deployment time, what a {@link ReclaimableAccount} does about a
+ * soft-deleted account holding its name. Serialized into the state like the
+ * other providers: functions only.
+ */
+export const softDeletePolicyProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>> = {
+  async configure(request) {
+    rememberStackConfig(request.config);
+  },
+
+  async check(olds, news) {
+    const checked = checkInputs(news, defaultSubscriptionId());
+    const failures: CheckFailure[] = checked.failures;
+    const policyValue = news.ifSoftDeleted ?? "recover";
+    const broken = policyValue === "04da6b54-80e4-46f7-96ec-b56ff0331ba9" ? undefined : checkPolicy(policyValue);
+    if (broken) failures.push({ property: "ifSoftDeleted", reason: broken });
+    const inputs = { ...checked.inputs, ifSoftDeleted: policyValue };
+    const isNew = !olds || olds.accountName === undefined;
+    if (isNew && checked.allKnown && !broken && IF_SOFT_DELETED.includes(policyValue as IfSoftDeleted)) {
+      const c = pickInputs(checked.inputs);
+      const policy = policyValue as IfSoftDeleted;
+      try {
+        const verdict = await runHook(
+          { action: `preview lookup of account ${describeAccount(c)}`, timeoutMinutes: PREVIEW_LOOKUP_MINUTES, subscriptionId: c.subscriptionId },
+          async (run) => {
+            const session = await armSession(c.subscriptionId);
+            const found = await lookUp(session, c, run.signal);
+            if (found.found === "soft-deleted" && policy === "fail") return { failure: failMessage(c, found) };
+            if (found.found === "soft-deleted" && policy === "recover") {
+              const plan = await planRecovery(session, c, run.signal);
+              if (plan.kind === "impossible") return { failure: plan.reason };
+            }
+            return { line: planLine(c, policy, found) };
+          },
+        );
+        if (verdict.failure) failures.push({ property: "ifSoftDeleted", reason: verdict.failure });
+        else report(`ReclaimableAccount: ${verdict.line}`);
+      } catch (error) {
+        report(`ReclaimableAccount: could not look up the state of the name, so up will decide. ${(error as Error).message}`);
+      }
+    }
+    return { inputs, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const result = diffInputs(olds, news);
+    // A new policy applies to the next create; it changes nothing in Azure now.
+    return olds.ifSoftDeleted === news.ifSoftDeleted ? result : { ...result, changes: true };
+  },
+
+  async create(inputs) {
+    const c = pickInputs(inputs);
+    const policy = (inputs.ifSoftDeleted ?? "recover") as IfSoftDeleted;
+    const decided = await runHook(
+      { action: `soft-delete policy "${policy}" for account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName },
+      async (run) => {
+        const session = await armSession(c.subscriptionId);
+        const found = await lookUp(session, c, run.signal);
+        if (found.found !== "soft-deleted") return { found: found.found, restore: false, purged: false };
+        if (policy === "fail") throw new Error(failMessage(c, found));
+        if (policy === "purge") return { found: found.found, restore: false, purged: (await purgeIfSoftDeleted(session, c, run)).purged };
+        const plan = await planRecovery(session, c, run.signal);
+        if (plan.kind === "impossible") throw new Error(plan.reason);
+        report(`account ${describeAccount(c)} will be restored by azure-native (properties.restore: true)`);
+        return { found: found.found, restore: true, purged: false };
+      },
+    );
+    const outs = withoutUndefined({ ...c, ifSoftDeleted: policy, ...decided } satisfies SoftDeletePolicyOutputs);
+    return { id: `${accountId(c)}/softDeletePolicy`, outs };
+  },
+
+  async update(_id, olds, news) {
+    // The decision (and so the account's restore flag) stays as first made: no lasting diff, no request.
+    return { outs: withoutUndefined({ ...recordedOutputs<SoftDeletePolicyOutputs>(olds), ...pickInputs(news), ifSoftDeleted: news.ifSoftDeleted as IfSoftDeleted }) };
+  },
+
+  async delete(_id, props) {
+    const c = pickInputs(props);
+    if (!c.purgeOnDestroy) return;
+    await runHook(
+      { action: `purge on destroy of account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName },
+      async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
+    );
+  },
+};
+
+/** Arguments of the policy resource inside {@link ReclaimableAccount}. */
+export interface SoftDeletePolicyArgs {
+  accountName: pulumi.Input<string>;
+  location: pulumi.Input<string>;
+  resourceGroupName: pulumi.Input<string>;
+  subscriptionId?: pulumi.Input<string>;
+  ifSoftDeleted?: pulumi.Input<IfSoftDeleted>;
+  purgeOnDestroy?: pulumi.Input<boolean>;
+  timeoutMinutes?: pulumi.Input<number>;
+}
+
+/** The deployment-time decision of a {@link ReclaimableAccount}; use the component rather than this directly. */
+export class SoftDeletePolicy extends pulumi.dynamic.Resource {
+  declare public readonly found: pulumi.Output<"free" | "soft-deleted" | "live">;
+  declare public readonly restore: pulumi.Output<boolean>;
+  declare public readonly purged: pulumi.Output<boolean>;
+
+  constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(softDeletePolicyProvider, name, { ...args, found: undefined, restore: undefined, purged: undefined }, opts, "cognitive-reclaim", "SoftDeletePolicy");
+  }
+}
