@@ -48,8 +48,8 @@ export function armPacingPolicy(maxConcurrent = MAX_CONCURRENT_REQUESTS): Pipeli
     async sendRequest(request, next) {
       await acquire();
       try {
-        const { setTimeout: sleep } = await import("node:timers/promises");
         for (let wait = gateUntil - Date.now(); wait > 0; wait = gateUntil - Date.now()) {
+          const { setTimeout: sleep } = await import("node:timers/promises");
           await sleep(wait, undefined, { signal: request.abortSignal as AbortSignal | undefined });
         }
         const response = await next(request);

@@ -71,6 +71,23 @@ export async function runHook<T>(options: HookOptions, body: (run: HookRun) => P
   }
 }
 
+/** How long a preview lookup may take before `check` gives up and leaves the decision to `up`. */
+export const PREVIEW_LOOKUP_MINUTES = 1 / 3;
+
+/**
+ * A read made at preview (`check`) to tell the user what `up` will do. A
+ * lookup that cannot be made (credentials, network) never fails the preview:
+ * it is reported, and `undefined` leaves the decision to `up`.
+ */
+export async function previewLookup<T>(resource: string, what: string, subscriptionId: string, body: (run: HookRun) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await runHook({ action: `preview lookup of ${what}`, timeoutMinutes: PREVIEW_LOOKUP_MINUTES, subscriptionId }, body);
+  } catch (error) {
+    report(`${resource}: could not look up ${what}, so up will decide. ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Drops `undefined` members: Pulumi fails a create whose outputs hold one ("Unexpected struct type"). */
 export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -3,7 +3,7 @@ import { deletedAccountId } from "./armIds";
 import { armSession } from "./azureSession";
 import { diffInputs } from "./diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
-import { report, runHook, withoutUndefined } from "./lifecycle";
+import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "./purge";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
 
@@ -48,9 +48,6 @@ function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAc
   } satisfies PurgedDeletedAccountOutputs);
 }
 
-/** How long a preview lookup may take before `check` gives up and leaves the decision to `up`. */
-export const PREVIEW_LOOKUP_MINUTES = 1 / 3;
-
 async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
   return runHook(
     { action: `purge of soft-deleted account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName },
@@ -76,15 +73,10 @@ export const purgedDeletedAccountProvider: pulumi.dynamic.ResourceProvider<Recor
     const isNew = !olds || olds.accountName === undefined;
     if (isNew && checked.allKnown) {
       const c = pickInputs(checked.inputs);
-      try {
-        const deleted = await runHook(
-          { action: `preview lookup of account ${describeAccount(c)}`, timeoutMinutes: PREVIEW_LOOKUP_MINUTES, subscriptionId: c.subscriptionId },
-          async (run) => (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
-        );
-        report(`PurgedDeletedAccount: ${purgePlanLine(c, deleted)}`);
-      } catch (error) {
-        report(`PurgedDeletedAccount: could not look up what up will purge, so up will decide. ${(error as Error).message}`);
-      }
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => ({
+        deleted: await (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
+      }));
+      if (found) report(`PurgedDeletedAccount: ${purgePlanLine(c, found.deleted)}`);
     }
     return { inputs: checked.inputs, failures };
   },

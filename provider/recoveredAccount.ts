@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { armSession, type LiveAccount } from "./azureSession";
 import { diffInputs } from "./diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
-import { report, runHook, withoutUndefined } from "./lifecycle";
+import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "./purge";
-import { PREVIEW_LOOKUP_MINUTES } from "./purgedDeletedAccount";
 import { planRecovery, recoverOrAdopt, recoveryPlanLine } from "./recovery";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
 
@@ -70,16 +69,11 @@ export const recoveredAccountProvider: pulumi.dynamic.ResourceProvider<Record<st
     const isNew = !olds || olds.accountName === undefined;
     if (isNew && checked.allKnown) {
       const c = pickInputs(checked.inputs);
-      try {
-        const plan = await runHook(
-          { action: `preview lookup of account ${describeAccount(c)}`, timeoutMinutes: PREVIEW_LOOKUP_MINUTES, subscriptionId: c.subscriptionId },
-          async (run) => planRecovery(await armSession(c.subscriptionId), c, run.signal),
-        );
-        if (plan.kind === "impossible") failures.push({ property: "accountName", reason: plan.reason });
-        else report(`RecoveredAccount: ${recoveryPlanLine(c, plan)}`);
-      } catch (error) {
-        report(`RecoveredAccount: could not look up what up will recover, so up will decide. ${(error as Error).message}`);
-      }
+      const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
+        planRecovery(await armSession(c.subscriptionId), c, run.signal),
+      );
+      if (plan?.kind === "impossible") failures.push({ property: "accountName", reason: plan.reason });
+      else if (plan) report(`RecoveredAccount: ${recoveryPlanLine(c, plan)}`);
     }
     return { inputs: checked.inputs, failures };
   },

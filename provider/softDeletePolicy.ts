@@ -2,10 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountId } from "./armIds";
 import { armSession } from "./azureSession";
 import { diffInputs } from "./diff";
-import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
-import { report, runHook, withoutUndefined } from "./lifecycle";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "./inputs";
+import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "./purge";
-import { PREVIEW_LOOKUP_MINUTES } from "./purgedDeletedAccount";
 import { planRecovery } from "./recovery";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
 import type { ArmSession } from "./azureSession";
@@ -70,32 +69,25 @@ export const softDeletePolicyProvider: pulumi.dynamic.ResourceProvider<Record<st
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
     const policyValue = news.ifSoftDeleted ?? "recover";
-    const broken = policyValue === "04da6b54-80e4-46f7-96ec-b56ff0331ba9" ? undefined : checkPolicy(policyValue);
+    const broken = policyValue === UNKNOWN ? undefined : checkPolicy(policyValue);
     if (broken) failures.push({ property: "ifSoftDeleted", reason: broken });
     const inputs = { ...checked.inputs, ifSoftDeleted: policyValue };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew && checked.allKnown && !broken && IF_SOFT_DELETED.includes(policyValue as IfSoftDeleted)) {
       const c = pickInputs(checked.inputs);
       const policy = policyValue as IfSoftDeleted;
-      try {
-        const verdict = await runHook(
-          { action: `preview lookup of account ${describeAccount(c)}`, timeoutMinutes: PREVIEW_LOOKUP_MINUTES, subscriptionId: c.subscriptionId },
-          async (run) => {
-            const session = await armSession(c.subscriptionId);
-            const found = await lookUp(session, c, run.signal);
-            if (found.found === "soft-deleted" && policy === "fail") return { failure: failMessage(c, found) };
-            if (found.found === "soft-deleted" && policy === "recover") {
-              const plan = await planRecovery(session, c, run.signal);
-              if (plan.kind === "impossible") return { failure: plan.reason };
-            }
-            return { line: planLine(c, policy, found) };
-          },
-        );
-        if (verdict.failure) failures.push({ property: "ifSoftDeleted", reason: verdict.failure });
-        else report(`ReclaimableAccount: ${verdict.line}`);
-      } catch (error) {
-        report(`ReclaimableAccount: could not look up the state of the name, so up will decide. ${(error as Error).message}`);
-      }
+      const verdict = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
+        const session = await armSession(c.subscriptionId);
+        const found = await lookUp(session, c, run.signal);
+        if (found.found === "soft-deleted" && policy === "fail") return { failure: failMessage(c, found) };
+        if (found.found === "soft-deleted" && policy === "recover") {
+          const plan = await planRecovery(session, c, run.signal);
+          if (plan.kind === "impossible") return { failure: plan.reason };
+        }
+        return { line: planLine(c, policy, found) };
+      });
+      if (verdict?.failure) failures.push({ property: "ifSoftDeleted", reason: verdict.failure });
+      else if (verdict?.line) report(`ReclaimableAccount: ${verdict.line}`);
     }
     return { inputs, failures };
   },

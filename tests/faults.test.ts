@@ -149,7 +149,7 @@ const MATRIX: Row[] = [
         await ctx.emulator.control.addFault({ method: "POST", path: "/oauth2/v2.0/token$", times: 1000, response: { status: 500, body: { error: "server_error", error_description: "AADSTS50000: authority unavailable" } } });
         const g = resource(fresh, GUARD, "tok");
         expect((await g.preview()).failures).toEqual([]);
-        expect(fresh.output).toContain("could not look up what up will purge, so up will decide");
+        expect(fresh.output).toContain("PurgedDeletedAccount: could not look up account 'tok' in resource group 'rg-reclaim' (eastus), so up will decide.");
         expect(await failureOf(g.up())).toContain("no token for Azure Resource Manager");
         ctx.emulator.context.faults.clear();
         // MSAL blocks token requests for 60 s after a 5xx; the next `pulumi up` is a new provider host.

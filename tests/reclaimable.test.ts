@@ -4,7 +4,7 @@ import { ProviderHost } from "../harness/providerHost";
 import { EngineResource, urnOf } from "../harness/stack";
 import { ReclaimableAccount } from "../provider";
 import type { IfSoftDeleted } from "../provider/softDeletePolicy";
-import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+import { GROUP, seedWorld, useEmulator } from "./harness/emulator";
 
 /**
  * ReclaimableAccount in every state of the name (free, soft-deleted here,
@@ -128,5 +128,4 @@ it("recover refuses when a prerequisite is unmet (the group is gone)", async () 
   const { policy } = await program("ra-orphan", "recover");
   const checked = await host.check(urnOf(POLICY, "y"), {}, policy.inputs);
   expect(checked.failures[0].reason).toContain("recreate it");
-  void LOCATION;
 });
