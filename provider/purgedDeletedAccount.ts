@@ -100,7 +100,7 @@ export const purgedDeletedAccountProvider: pulumi.dynamic.ResourceProvider<Recor
     );
     if (deleted) report(`refresh: soft-deleted account ${describeAccount(c)} has reappeared; the next update purges it`);
     const outs: PurgedDeletedAccountOutputs = deleted ? { ...state, pendingPurge: true, purged: false } : { ...state, pendingPurge: false };
-    return { id, props: withoutUndefined(outs), inputs: pickInputs(state as unknown as Record<string, unknown>) };
+    return { id, props: withoutUndefined(outs), inputs: c };
   },
 
   async update(_id, olds, news) {

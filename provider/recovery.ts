@@ -33,8 +33,8 @@ async function nothingToRecover(session: ArmSession, c: AccountCoordinates, sign
   return `nothing to recover for account ${describeAccount(c)} in subscription '${c.subscriptionId}': it is neither live (looked up ${accountId(c)}) nor soft-deleted (looked up ${deletedAccountId(c)}).${hint}`;
 }
 
-/** Checks Microsoft's prerequisites for a recovery; returns the first unmet one, or undefined. */
-async function unmetPrerequisites(session: ArmSession, c: AccountCoordinates, deleted: DeletedAccountDetails, signal?: AbortSignal): Promise<string | undefined> {
+/** Checks Microsoft's prerequisites for recovering this soft-deleted account; returns the first unmet one, or undefined. Reads only. */
+export async function unmetPrerequisites(session: ArmSession, c: AccountCoordinates, deleted: DeletedAccountDetails, signal?: AbortSignal): Promise<string | undefined> {
   const what = `soft-deleted account ${describeAccount(c)}`;
   if (!(await session.resourceGroupExists(c.resourceGroupName, { abortSignal: signal }))) {
     return `cannot recover ${what}: resource group '${c.resourceGroupName}' does not exist. A deleted resource group cannot be recovered; recreate it with the same name (location '${c.location}') first.`;

@@ -5,9 +5,9 @@ import { diffInputs } from "./diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "./inputs";
 import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "./purge";
-import { planRecovery } from "./recovery";
+import { unmetPrerequisites } from "./recovery";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
-import type { ArmSession } from "./azureSession";
+import type { ArmSession, DeletedAccountDetails } from "./azureSession";
 
 /** What to do when the account's name is held by a soft-deleted account. */
 export type IfSoftDeleted = "recover" | "purge" | "fail";
@@ -24,16 +24,16 @@ export type SoftDeletePolicyOutputs = ResolvedInputs & {
   purged: boolean;
 };
 
-type Found = { found: "free" } | { found: "live" } | { found: "soft-deleted"; deletionDate?: string; scheduledPurgeDate?: string };
+type Found = { found: "free" } | { found: "live" } | { found: "soft-deleted"; deleted: DeletedAccountDetails };
 
 async function lookUp(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Found> {
   if (await session.getAccount(c, { abortSignal: signal })) return { found: "live" };
   const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
-  return deleted ? { found: "soft-deleted", deletionDate: deleted.deletionDate, scheduledPurgeDate: deleted.scheduledPurgeDate } : { found: "free" };
+  return deleted ? { found: "soft-deleted", deleted } : { found: "free" };
 }
 
 function failMessage(c: ResolvedInputs, found: Found): string {
-  const when = found.found === "soft-deleted" ? `, deleted at ${found.deletionDate ?? "?"}, permanently purged at ${found.scheduledPurgeDate ?? "?"}` : "";
+  const when = found.found === "soft-deleted" ? `, deleted at ${found.deleted.deletionDate ?? "?"}, permanently purged at ${found.deleted.scheduledPurgeDate ?? "?"}` : "";
   return (
     `account ${describeAccount(c)} is soft-deleted${when}, and ifSoftDeleted is "fail". ` +
     `Set ifSoftDeleted: "recover" to restore it with its keys, endpoint and data, or ifSoftDeleted: "purge" to purge it and create a new account under the name.`
@@ -46,8 +46,8 @@ function planLine(c: ResolvedInputs, policy: IfSoftDeleted, found: Found): strin
   if (found.found === "free") return `name is free: up will create account ${account}`;
   if (found.found === "live") return `account ${account} is live: up will leave it as it is (no restore, no purge)`;
   return policy === "recover"
-    ? `up will restore soft-deleted account ${account}, deleted at ${found.deletionDate ?? "?"}, through azure-native's restore flag (keeps its keys, endpoint and data)`
-    : `up will purge soft-deleted account ${account}, deleted at ${found.deletionDate ?? "?"}, then create a new account under the name`;
+    ? `up will restore soft-deleted account ${account}, deleted at ${found.deleted.deletionDate ?? "?"}, through azure-native's restore flag (keeps its keys, endpoint and data)`
+    : `up will purge soft-deleted account ${account}, deleted at ${found.deleted.deletionDate ?? "?"}, then create a new account under the name`;
 }
 
 function checkPolicy(value: unknown): string | undefined {
@@ -81,8 +81,8 @@ export const softDeletePolicyProvider: pulumi.dynamic.ResourceProvider<Record<st
         const found = await lookUp(session, c, run.signal);
         if (found.found === "soft-deleted" && policy === "fail") return { failure: failMessage(c, found) };
         if (found.found === "soft-deleted" && policy === "recover") {
-          const plan = await planRecovery(session, c, run.signal);
-          if (plan.kind === "impossible") return { failure: plan.reason };
+          const unmet = await unmetPrerequisites(session, c, found.deleted, run.signal);
+          if (unmet) return { failure: unmet };
         }
         return { line: planLine(c, policy, found) };
       });
@@ -109,8 +109,8 @@ export const softDeletePolicyProvider: pulumi.dynamic.ResourceProvider<Record<st
         if (found.found !== "soft-deleted") return { found: found.found, restore: false, purged: false };
         if (policy === "fail") throw new Error(failMessage(c, found));
         if (policy === "purge") return { found: found.found, restore: false, purged: (await purgeIfSoftDeleted(session, c, run)).purged };
-        const plan = await planRecovery(session, c, run.signal);
-        if (plan.kind === "impossible") throw new Error(plan.reason);
+        const unmet = await unmetPrerequisites(session, c, found.deleted, run.signal);
+        if (unmet) throw new Error(unmet);
         report(`account ${describeAccount(c)} will be restored by azure-native (properties.restore: true)`);
         return { found: found.found, restore: true, purged: false };
       },
