@@ -64,6 +64,28 @@ export class ProviderHost {
     return host;
   }
 
+  /**
+   * Resolves once the host has printed `text` (after `since`, an offset into
+   * `output`). The host prints before it answers, but its stdout and its gRPC
+   * answer reach this process on two channels in either order, so a test
+   * waits for the line itself rather than reading `output` right after a call.
+   */
+  async waitForOutput(text: string, since = 0, timeoutInMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutInMs;
+    while (!this.output.slice(since).includes(text)) {
+      if (Date.now() > deadline) throw new Error(`the provider host did not print ${JSON.stringify(text)} within ${timeoutInMs} ms; it printed: ${this.output.slice(since)}`);
+      await new Promise<void>((resolve) => {
+        const onData = () => resolve();
+        this.child.stdout!.once("data", onData);
+        setTimeout(() => {
+          this.child.stdout!.off("data", onData);
+          resolve();
+        }, 100);
+      });
+    }
+    return this.output.slice(since);
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }

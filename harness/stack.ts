@@ -65,9 +65,13 @@ export class EngineResource {
     return true;
   }
 
-  /** `pulumi destroy` of this resource. */
-  async destroy(): Promise<void> {
-    await this.host.delete(this.id, this.urn, this.state);
+  /**
+   * `pulumi destroy` of this resource. The engine runs a destroy in a provider
+   * process of its own, which has seen no `check` of this update: pass that
+   * host to model it (`this.host` models a delete within the same update).
+   */
+  async destroy(host: ProviderHost = this.host): Promise<void> {
+    await host.delete(this.id, this.urn, this.state);
     this.id = "";
   }
 }

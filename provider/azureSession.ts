@@ -59,6 +59,8 @@ export interface DeletedAccountDetails extends DeletedAccount {
 /** The live account's facts `RecoveredAccount` reports. */
 export interface LiveAccount {
   id: string;
+  /** The account's region, normalized (`eastus`), whatever spelling Azure echoes. */
+  location: string;
   endpoint: string;
   kind: string;
   skuName: string;
@@ -169,6 +171,7 @@ function toDeletedAccount(raw: Account, subscriptionId: string): DeletedAccountD
 function toLiveAccount(raw: Account): LiveAccount {
   return {
     id: raw.id ?? "",
+    location: normalizeLocation(raw.location ?? ""),
     endpoint: raw.properties?.endpoint ?? "",
     kind: raw.kind ?? "",
     skuName: raw.sku?.name ?? "",

@@ -29,12 +29,23 @@ export const DIFF_TABLE: Readonly<Record<InputName, DiffRule>> = {
 };
 
 /**
+ * Whether the serialized provider code differs from the one in the state. The
+ * engine runs the state's stored code for refresh and delete; an in-place
+ * update (no request to Azure) stores the current code, so a delete after a
+ * package upgrade follows the current contract.
+ */
+export function providerCodeChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return typeof olds.__provider === "string" && typeof news.__provider === "string" && olds.__provider !== news.__provider;
+}
+
+/**
  * Diffs recorded state against new (checked) inputs. `driftUpdate` forces an
- * in-place update with no input change (the guard's `pendingPurge`).
+ * in-place update with no input change (the guard's `pendingPurge`). A change
+ * of the provider code alone is an in-place update too.
  */
 export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>, driftUpdate = false): DiffResult {
   const replaces: string[] = [];
-  let changes = driftUpdate;
+  let changes = driftUpdate || providerCodeChanged(olds, news);
   for (const [name, rule] of Object.entries(DIFF_TABLE) as [InputName, DiffRule][]) {
     if (rule.same(olds[name], news[name])) continue;
     changes = true;

@@ -17,7 +17,7 @@ export function describeAccount(c: AccountCoordinates): string {
 /** The preview line for a soft-deleted account that `up` will purge. */
 export function purgePlanLine(c: AccountCoordinates, deleted: DeletedAccountDetails | undefined): string {
   if (!deleted) return `nothing to purge: no soft-deleted account ${describeAccount(c)} (looked up ${deletedAccountId(c)})`;
-  return `up will purge soft-deleted account ${describeAccount(c)}, deleted at ${deleted.deletionDate ?? "an unreported time"}, scheduled for permanent purge at ${deleted.scheduledPurgeDate ?? "an unreported time"}`;
+  return `up will purge soft-deleted account ${describeAccount(c)}, deleted at ${deleted.deletionDate ?? "an unreported time"} (recoverable until ${deleted.scheduledPurgeDate ?? "an unreported time"}); a purge is permanent: the account, its keys and its data cannot be recovered afterwards`;
 }
 
 /**

@@ -82,6 +82,10 @@ export const purgedDeletedAccountProvider: pulumi.dynamic.ResourceProvider<Recor
   },
 
   async diff(_id, olds, news) {
+    if (olds.pendingPurge === true) {
+      const c = pickInputs(news);
+      report(`PurgedDeletedAccount: refresh found soft-deleted account ${describeAccount(c)} again: up will purge it; a purge is permanent: the account, its keys and its data cannot be recovered afterwards`);
+    }
     return diffInputs(olds, news, olds.pendingPurge === true);
   },
 

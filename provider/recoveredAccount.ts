@@ -6,6 +6,7 @@ import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "./purge";
 import { planRecovery, recoverOrAdopt, recoveryPlanLine } from "./recovery";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
+import { claimAccount, handOverAccount, isClaimed, isHandedOver } from "./claims";
 
 /** Arguments of {@link RecoveredAccount}. */
 export interface RecoveredAccountArgs {
@@ -30,7 +31,11 @@ export type RecoveredAccountOutputs = ResolvedInputs & {
   endpoint: string;
   kind: string;
   skuName: string;
-  /** True when this create restored the account; false when it was already live and was adopted. */
+  /**
+   * True when this resource restored the account (or took it over from the
+   * resource it replaced, which had restored it): destroy deletes it again.
+   * False when it was already live and was adopted: destroy releases it untouched.
+   */
   restored: boolean;
 };
 
@@ -54,6 +59,10 @@ const hookOptions = (action: string, c: ResolvedInputs) => ({
   resourceGroupName: c.resourceGroupName,
 });
 
+/** Whether identity inputs changed, so that the preview should look the account up again. */
+const identityChanged = (olds: Record<string, unknown>, news: ResolvedInputs): boolean =>
+  diffInputs(olds, news as unknown as Record<string, unknown>).replaces?.length !== 0;
+
 /**
  * The hooks of {@link RecoveredAccount}; serialized into the state like
  * {@link purgedDeletedAccountProvider}, so it holds only functions.
@@ -66,20 +75,29 @@ export const recoveredAccountProvider: pulumi.dynamic.ResourceProvider<Record<st
   async check(olds, news) {
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
+    if (!checked.allKnown || failures.length) return { inputs: checked.inputs, failures };
+    const c = pickInputs(checked.inputs);
+    // This update declares the account live: a predecessor's delete later in the same update must leave it be.
+    claimAccount(c);
     const isNew = !olds || olds.accountName === undefined;
-    if (isNew && checked.allKnown) {
-      const c = pickInputs(checked.inputs);
+    if (isNew || identityChanged(olds, c)) {
       const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
         planRecovery(await armSession(c.subscriptionId), c, run.signal),
       );
-      if (plan?.kind === "impossible") failures.push({ property: "accountName", reason: plan.reason });
+      if (plan?.kind === "impossible") failures.push({ property: plan.property, reason: plan.reason });
       else if (plan) report(`RecoveredAccount: ${recoveryPlanLine(c, plan)}`);
     }
     return { inputs: checked.inputs, failures };
   },
 
   async diff(_id, olds, news) {
-    return diffInputs(olds, news);
+    const result = diffInputs(olds, news);
+    if (result.replaces?.length && olds.restored === true) {
+      // The successor is created first and finds the account live: it inherits what this resource restored.
+      handOverAccount(pickInputs(news));
+      report(`RecoveredAccount: replacing the resource for account ${describeAccount(pickInputs(news))}; the account stays live and its replacement takes it over (it is not deleted)`);
+    }
+    return result;
   },
 
   async create(inputs) {
@@ -87,7 +105,8 @@ export const recoveredAccountProvider: pulumi.dynamic.ResourceProvider<Record<st
     const { account, restored } = await runHook(hookOptions("recovery of account", c), async (run) =>
       recoverOrAdopt(await armSession(c.subscriptionId), c, run),
     );
-    return { id: account.id, outs: recoveredOutputs(c, account, restored) };
+    const owned = restored || isHandedOver(c);
+    return { id: account.id, outs: recoveredOutputs(c, account, owned) };
   },
 
   async read(id, props) {
@@ -106,11 +125,21 @@ export const recoveredAccountProvider: pulumi.dynamic.ResourceProvider<Record<st
   },
 
   async delete(_id, props) {
+    const state = stateOf(props);
     const c = pickInputs(props);
+    const account = describeAccount(c);
+    if (state.restored !== true) {
+      report(`releasing account ${account}: this resource adopted it (it was live), so it leaves it as it is; nothing deleted or purged`);
+      return;
+    }
+    if (isClaimed(c)) {
+      report(`leaving account ${account} live: a resource of this update declares it (a replacement or rename took it over); nothing deleted or purged`);
+      return;
+    }
     await runHook(hookOptions("deletion of account", c), async (run) => {
       const session = await armSession(c.subscriptionId);
-      report(`deleting account ${describeAccount(c)}; Azure keeps it soft-deleted (recoverable) for 48 hours`);
-      await run.waitFor(`deletion of ${describeAccount(c)}`, (abortSignal) => session.deleteAccount(c, { abortSignal }));
+      report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
+      await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal }));
       if (c.purgeOnDestroy) await purgeIfSoftDeleted(session, c, run);
     });
   },
@@ -123,8 +152,10 @@ export const recoveredAccountProvider: pulumi.dynamic.ResourceProvider<Record<st
  * exists, the 48-hour retention has not expired, a customer-managed Key Vault
  * or storage account it names still exists), and waits until the account
  * reads `Succeeded`. A preview fails when there is nothing to recover.
- * Destroy deletes the account (Azure soft-deletes it) unless `retainOnDelete`
- * is set, and purges it too when `purgeOnDestroy` is true.
+ * Its delete undoes what its create did: an account it restored is deleted
+ * again (Azure soft-deletes it) and, with `purgeOnDestroy`, purged; an account
+ * it adopted is released untouched. A replacement or rename never deletes the
+ * account its successor declares live. `retainOnDelete` keeps the account.
  */
 export class RecoveredAccount extends pulumi.dynamic.Resource {
   declare public readonly accountName: pulumi.Output<string>;

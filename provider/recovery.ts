@@ -3,21 +3,33 @@ import { type ArmSession, type DeletedAccountDetails, type LiveAccount, POLL_INT
 import type { AccountCoordinates } from "./inputs";
 import { type HookRun, report } from "./lifecycle";
 import { describeAccount } from "./purge";
+import { isHandedOver } from "./claims";
 
 /** What Azure holds under an account's name, for a recovery. */
 export type RecoveryPlan =
   | { kind: "adopt"; live: LiveAccount }
   | { kind: "restore"; deleted: DeletedAccountDetails }
-  | { kind: "impossible"; reason: string };
+  | { kind: "impossible"; reason: string; /** The input to fix. */ property: "accountName" | "location" };
 
 /** Reads what Azure holds and says what a recovery would do, or why it cannot work. Reads only. */
 export async function planRecovery(session: ArmSession, c: AccountCoordinates, signal?: AbortSignal): Promise<RecoveryPlan> {
   const live = await session.getAccount(c, { abortSignal: signal });
-  if (live) return { kind: "adopt", live };
+  if (live) {
+    if (live.location && live.location !== c.location) return { kind: "impossible", property: "location", reason: regionCannotChange(c, live) };
+    return { kind: "adopt", live };
+  }
   const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
-  if (!deleted) return { kind: "impossible", reason: await nothingToRecover(session, c, signal) };
+  if (!deleted) return { kind: "impossible", property: "accountName", reason: await nothingToRecover(session, c, signal) };
   const unmet = await unmetPrerequisites(session, c, deleted, signal);
-  return unmet ? { kind: "impossible", reason: unmet } : { kind: "restore", deleted };
+  return unmet ? { kind: "impossible", property: "accountName", reason: unmet } : { kind: "restore", deleted };
+}
+
+/** An account's region is fixed at creation: a different `location` can only be a mistake. */
+function regionCannotChange(c: AccountCoordinates, live: LiveAccount): string {
+  return (
+    `location is '${c.location}', but account '${c.accountName}' in resource group '${c.resourceGroupName}' is live in region '${live.location}' (${live.id}). ` +
+    `An account's region cannot change, and nothing was deleted: set location to '${live.location}', or declare a new account under another name.`
+  );
 }
 
 /** The message for "neither live nor soft-deleted", naming where it looked and any same-named account elsewhere. */
@@ -56,13 +68,18 @@ export async function unmetPrerequisites(session: ArmSession, c: AccountCoordina
   return undefined;
 }
 
-/** The preview line for a recovery. */
-export function recoveryPlanLine(c: AccountCoordinates, plan: RecoveryPlan): string {
+/** The preview line for a recovery: what up will do, and what a later destroy will do. */
+export function recoveryPlanLine(c: AccountCoordinates & { purgeOnDestroy?: boolean }, plan: RecoveryPlan): string {
   switch (plan.kind) {
     case "adopt":
-      return `account ${describeAccount(c)} is live: up will adopt it without a restore request`;
+      return `account ${describeAccount(c)} is live: up will adopt it without a restore request; destroy will release it untouched (this resource did not restore it)`;
     case "restore":
-      return `up will restore soft-deleted account ${describeAccount(c)}, deleted at ${plan.deleted.deletionDate ?? "an unreported time"}, recoverable until ${plan.deleted.scheduledPurgeDate ?? "48 hours after deletion"}`;
+      return (
+        `up will restore soft-deleted account ${describeAccount(c)}, deleted at ${plan.deleted.deletionDate ?? "an unreported time"}, recoverable until ${plan.deleted.scheduledPurgeDate ?? "48 hours after deletion"}; ` +
+        (c.purgeOnDestroy
+          ? "destroy will delete it again and purge it (permanent: a purged account cannot be recovered)"
+          : "destroy will delete it again (Azure keeps it soft-deleted, recoverable, for 48 hours)")
+      );
     case "impossible":
       return plan.reason;
   }
@@ -77,6 +94,7 @@ export function recoveryPlanLine(c: AccountCoordinates, plan: RecoveryPlan): str
 export async function recoverOrAdopt(session: ArmSession, c: AccountCoordinates, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
   const plan = await planRecovery(session, c, run.signal);
   if (plan.kind === "impossible") throw new Error(plan.reason);
+  if (isHandedOver(c) && plan.kind === "adopt") report(`taking over live account ${describeAccount(c)} from the resource this one replaces (it restored the account)`);
   if (plan.kind === "adopt") report(`adopting live account ${describeAccount(c)} (no restore request)`);
   else report(`restoring soft-deleted account ${describeAccount(c)}, deleted at ${plan.deleted.deletionDate ?? "?"}`);
   if (plan.kind === "restore") {

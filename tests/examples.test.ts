@@ -45,7 +45,7 @@ it("purge-before-recreate: the guard precedes the account, purges, and purges on
     expect(String(guardRegistration.inputs.__provider)).toContain('require("pulumi-cognitive-reclaim/dist/provider/');
     const guard = engine(guardRegistration);
     expect((await guard.preview()).failures).toEqual([]);
-    expect(host.output).toContain("up will purge soft-deleted account 'contoso-ai'");
+    await host.waitForOutput("up will purge soft-deleted account 'contoso-ai'");
     await guard.up();
     expect(guard.outputs).toMatchObject({ purged: true, purgeOnDestroy: true });
     expect(await guard.refresh()).toBe(true);
@@ -70,11 +70,18 @@ it("recover-in-deployment: restores the account and hands its endpoint to the we
     expect(settings.inputs).toMatchObject({ name: "contoso-web", properties: { AZURE_OPENAI_ENDPOINT: "https://contoso-ai.cognitiveservices.azure.com/" } });
     const recovered = engine(registered.find((r) => r.type === RECOVERED)!);
     expect((await recovered.preview()).failures).toEqual([]);
-    expect(host.output).toContain("up will restore soft-deleted account 'contoso-ai'");
+    await host.waitForOutput("up will restore soft-deleted account 'contoso-ai'");
     await recovered.up();
     expect(recovered.outputs).toMatchObject({ restored: true, endpoint: "https://contoso-ai.cognitiveservices.azure.com/" });
     expect(await recovered.refresh()).toBe(true);
-    await recovered.destroy();
+    // pulumi destroy runs in a provider process of its own.
+    const destroyHost = await ProviderHost.start({ cwd: join(ROOT, "examples", "recover-in-deployment") });
+    try {
+      await destroyHost.configure();
+      await recovered.destroy(destroyHost);
+    } finally {
+      await destroyHost.stop();
+    }
     const { state } = await ctx.emulator.control.state();
     expect(Object.keys(state.accounts)).toEqual([]);
     expect(Object.values(state.deletedAccounts).map((d) => d.account.name)).toEqual(["contoso-ai"]); // recoverable again
@@ -115,7 +122,7 @@ it("reclaimable-account: a soft-deleted name is recovered through azure-native's
     expect(account.inputs).toMatchObject({ accountName: "contoso-ai", properties: { customSubDomainName: "contoso-ai", restore: true } });
     const policy = engine(registered.find((r) => r.type === POLICY)!);
     expect((await policy.preview()).failures).toEqual([]);
-    expect(host.output).toContain("ReclaimableAccount: up will restore soft-deleted account 'contoso-ai'");
+    await host.waitForOutput("ReclaimableAccount: up will restore soft-deleted account 'contoso-ai'");
     await policy.up();
     expect(policy.outputs).toMatchObject({ found: "soft-deleted", restore: true, ifSoftDeleted: "recover" });
     expect(await policy.refresh()).toBe(true);
