@@ -6,6 +6,8 @@ import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type Resol
 import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
 import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "./purge";
 import { defaultSubscriptionId, rememberStackConfig } from "./settings";
+import { type GuardedAccount, purgeBeforeCreateHooks } from "./accountHooks";
+import { runsUnderMocks } from "./programRuntime";
 
 /** Arguments of {@link PurgedDeletedAccount}. */
 export interface PurgedDeletedAccountArgs {
@@ -151,6 +153,25 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
   declare public readonly deletionDate: pulumi.Output<string | undefined>;
   declare public readonly scheduledPurgeDate: pulumi.Output<string | undefined>;
 
+  private readonly guarded: GuardedAccount;
+  private hooks?: pulumi.ResourceHookBinding;
+
+  /**
+   * Resource hooks to bind to the account this guard protects, so that
+   * purge-before-recreate holds for every create of the account, not only
+   * for the guard's first: `{ dependsOn: [guard], hooks: guard.accountHooks }`.
+   * Right before each create of that account (the second half of azure-native's
+   * delete-first replacement, or a recreation after an out-of-band delete and a
+   * refresh), a soft-deleted account of the guarded name is purged, and a
+   * create that Azure still refuses with `FlagMustBeSetForRestore` or
+   * `CustomDomainInUse` is purged and retried. Preview says when that will
+   * happen. Empty under `pulumi.runtime.setMocks`, whose monitor has no hooks.
+   */
+  public get accountHooks(): pulumi.ResourceHookBinding {
+    this.hooks ??= runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
+    return this.hooks;
+  }
+
   constructor(name: string, args: PurgedDeletedAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       purgedDeletedAccountProvider,
@@ -160,5 +181,6 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
       "cognitive-reclaim",
       "PurgedDeletedAccount",
     );
+    this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes };
   }
 }

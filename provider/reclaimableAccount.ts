@@ -1,73 +1,102 @@
 import * as pulumi from "@pulumi/pulumi";
-import type * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { type IfSoftDeleted, SoftDeletePolicy } from "./softDeletePolicy";
+import { runsUnderMocks } from "./programRuntime";
+import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
+import type { SoftDeletePolicy } from "./softDeletePolicy";
 
-/** Arguments of {@link ReclaimableAccount}: azure-native's `cognitiveservices.AccountArgs` plus the soft-delete policy. */
-export interface ReclaimableAccountArgs extends Omit<cognitiveservices.AccountArgs, "accountName" | "location"> {
+/**
+ * Arguments of {@link ReclaimableAccount}: azure-native's
+ * `cognitiveservices.AccountArgs` (typed here without importing
+ * `@pulumi/azure-native`, so programs that do not install it still
+ * type-check) plus the soft-delete policy.
+ */
+export interface ReclaimableAccountArgs extends SoftDeleteSettings {
   /** Required here: the policy must know the name to look it up. */
   accountName: pulumi.Input<string>;
   /** Required here: soft-deleted accounts are kept per location. */
   location: pulumi.Input<string>;
-  /**
-   * What to do when a soft-deleted account holds the name: `"recover"` (default)
-   * restores it with its keys, endpoint and data; `"purge"` purges it and
-   * creates a new account; `"fail"` fails the preview and says so.
-   */
-  ifSoftDeleted?: pulumi.Input<IfSoftDeleted>;
-  /** On destroy, purge the account after it was deleted. Default false. */
-  purgeOnDestroy?: pulumi.Input<boolean>;
-  /** Bounds every wait on Azure, in minutes. Default 30. */
-  timeoutMinutes?: pulumi.Input<number>;
-  /** Default: `azure-native:subscriptionId`, then `AZURE_SUBSCRIPTION_ID`, then `ARM_SUBSCRIPTION_ID`. */
-  subscriptionId?: pulumi.Input<string>;
+  resourceGroupName: pulumi.Input<string>;
+  kind?: pulumi.Input<string>;
+  sku?: pulumi.Input<{ name: pulumi.Input<string>; capacity?: pulumi.Input<number>; family?: pulumi.Input<string>; size?: pulumi.Input<string>; tier?: pulumi.Input<string> }>;
+  /** azure-native's `AccountPropertiesArgs`. Leave `restore` out: the policy sets it for the create that restores. */
+  properties?: pulumi.Input<{ customSubDomainName?: pulumi.Input<string>; [field: string]: unknown }>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  identity?: pulumi.Input<Record<string, unknown>>;
+  /** Any other `cognitiveservices.AccountArgs` field is passed to the account as given. */
+  [field: string]: unknown;
 }
+
+/** The account's options a component can carry, forwarded to the account as for a plain azure-native account. */
+export type ReclaimableAccountOptions = pulumi.ComponentResourceOptions &
+  Pick<pulumi.CustomResourceOptions, "deleteBeforeReplace" | "additionalSecretOutputs" | "import">;
+
+/** The azure-native account, as far as this package's typings need it (cast to `cognitiveservices.Account` for the rest). */
+export type AzureNativeAccount = pulumi.CustomResource & {
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
+  readonly properties: pulumi.Output<{ endpoint?: string; provisioningState?: string; [field: string]: unknown }>;
+};
+
+/** Options that reach the account itself (a parent passes only `protect` and providers to its children). */
+const FORWARDED = ["retainOnDelete", "ignoreChanges", "deleteBeforeReplace", "customTimeouts", "replaceOnChanges", "additionalSecretOutputs", "import", "deletedWith", "replaceWith", "replacementTrigger"] as const;
 
 /**
  * An azure-native Cognitive Services account that works whatever state its
- * name is in: free, soft-deleted in this group and location, or live. A
- * soft-deleted account is recovered (through azure-native's own
- * `properties.restore`, after the prerequisite checks), purged, or refused,
- * as `ifSoftDeleted` says, and the preview prints which path it takes.
- * Requires `@pulumi/azure-native`.
+ * name is in (free, soft-deleted in this group and location, or live) and in
+ * every flow of a stack's life: the first `up`, later updates (after a
+ * recovery too), a replacement of the account, an out-of-band delete followed
+ * by `up --refresh`, and `destroy` followed by `up` within 48 hours.
+ *
+ * A soft-deleted account is recovered (azure-native's own `properties.restore`,
+ * present only in the create that restores), purged, or refused, as
+ * `ifSoftDeleted` says; preview prints one line per account saying which. The
+ * component's options (`retainOnDelete`, `protect`, `ignoreChanges`,
+ * `deleteBeforeReplace`, `customTimeouts`, `replaceOnChanges`, aliases, hooks)
+ * reach the account, and its lookups use the subscription azure-native
+ * deploys the account to. Requires `@pulumi/azure-native` at run time.
  */
 export class ReclaimableAccount extends pulumi.ComponentResource {
-  /** The azure-native account. */
-  public readonly account: cognitiveservices.Account;
+  /** The azure-native `cognitiveservices.Account`. */
+  public readonly account: AzureNativeAccount;
   /** The deployment-time decision. */
   public readonly policy: SoftDeletePolicy;
+  /** ARM id of the account. */
   public readonly accountId: pulumi.Output<string>;
-  public readonly endpoint: pulumi.Output<string>;
-  public readonly properties: cognitiveservices.Account["properties"];
-  /** True when the account was restored from soft-delete by this stack. */
+  /** The account's endpoint (`https://<subdomain>.cognitiveservices.azure.com/`). */
+  public readonly endpoint: pulumi.Output<string | undefined>;
+  /** The account's properties, as azure-native reports them. */
+  public readonly properties: AzureNativeAccount["properties"];
+  /** True when this stack recovered the account from soft-delete. */
   public readonly restored: pulumi.Output<boolean>;
   /** True when a soft-deleted account was purged to make room. */
   public readonly purged: pulumi.Output<boolean>;
 
-  constructor(name: string, args: ReclaimableAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ReclaimableAccountArgs, opts: ReclaimableAccountOptions = {}) {
     super("cognitive-reclaim:index:ReclaimableAccount", name, {}, opts);
-    const { ifSoftDeleted, purgeOnDestroy, timeoutMinutes, subscriptionId, ...accountArgs } = args;
-    this.policy = new SoftDeletePolicy(
-      `${name}-soft-delete-policy`,
-      { accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId, ifSoftDeleted, purgeOnDestroy, timeoutMinutes },
-      { parent: this },
-    );
+    const { ifSoftDeleted, purgeOnDestroy, timeoutMinutes, ...accountArgs } = args;
     // Loaded here so the package's other exports work without azure-native installed.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const azure = require("@pulumi/azure-native/cognitiveservices") as typeof cognitiveservices;
-    type AccountProperties = NonNullable<pulumi.Unwrap<cognitiveservices.AccountArgs["properties"]>>;
-    const properties: pulumi.Output<AccountProperties | undefined> = pulumi
-      .all([pulumi.output(accountArgs.properties) as pulumi.Output<AccountProperties | undefined>, this.policy.restore])
-      .apply(([given, restore]) => (restore ? { ...(given ?? {}), restore: true } : given));
-    this.account = new azure.Account(
+    const cognitiveservices = require("@pulumi/azure-native/cognitiveservices") as typeof import("@pulumi/azure-native/cognitiveservices");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const authorization = require("@pulumi/azure-native/authorization") as typeof import("@pulumi/azure-native/authorization");
+    // The subscription azure-native deploys this account to: its own provider's answer, through the same parent.
+    const subscriptionId = runsUnderMocks() ? undefined : authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+    const attached = attachSoftDeleteHandling(name, accountArgs as AccountInputs, { ifSoftDeleted, purgeOnDestroy, timeoutMinutes }, {
+      parent: this,
+      dependsOn: opts.dependsOn,
+      retainOnDelete: opts.retainOnDelete,
+      subscriptionId,
+    });
+    this.policy = attached.policy;
+    const forwarded = Object.fromEntries(FORWARDED.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+    this.account = new cognitiveservices.Account(
       name,
-      { ...accountArgs, properties },
-      // The restore flag is only meaningful on the create; never diff on it afterwards.
-      { parent: this, dependsOn: [this.policy], ignoreChanges: ["properties.restore"] },
-    );
+      { ...(accountArgs as import("@pulumi/azure-native/cognitiveservices").AccountArgs), properties: attached.properties as never },
+      { ...forwarded, parent: this, dependsOn: [this.policy], hooks: mergeHooks(opts.hooks, attached.hooks) },
+    ) as unknown as AzureNativeAccount;
     this.accountId = this.account.id;
     this.properties = this.account.properties;
-    this.endpoint = this.account.properties.apply((p) => p.endpoint);
-    this.restored = this.policy.restore;
+    this.endpoint = this.account.properties.apply((p) => p?.endpoint);
+    this.restored = this.policy.restored;
     this.purged = this.policy.purged;
     this.registerOutputs({ accountId: this.accountId, endpoint: this.endpoint, restored: this.restored, purged: this.purged });
   }

@@ -109,7 +109,14 @@ it.each(COMBOS)("name %s, ifSoftDeleted %s: preview says the path, up works (or 
 
   // destroy: the account (azure-native deletes it: soft-deleted), then the policy (purgeOnDestroy purges it).
   await result.azure!.deleteAccount(GROUP, name);
-  await result.resource.destroy();
+  // pulumi destroy runs in a provider process of its own.
+  const destroyHost = await ProviderHost.start();
+  try {
+    await destroyHost.configure();
+    await result.resource.destroy(destroyHost);
+  } finally {
+    await destroyHost.stop();
+  }
   const after = (await ctx.emulator.control.state()).state;
   expect(Object.values(after.accounts).map((a) => a.name)).toEqual([]);
   expect(Object.values(after.deletedAccounts).map((d) => d.account.name)).toEqual([]);

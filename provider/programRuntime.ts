@@ -1,0 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
+import { rememberStackConfig } from "./settings";
+
+/**
+ * What code that runs in the user's program process (resource hooks, stack
+ * transforms) needs from the Pulumi runtime. Unlike the provider hooks, this
+ * code is never serialized: it runs where the program runs, with the
+ * program's environment and stack config.
+ */
+
+/**
+ * Whether the program runs under `pulumi.runtime.setMocks`. The mock monitor
+ * implements neither resource hooks nor transforms: binding one there fails
+ * the resource's registration, so unit tests get the resources without them.
+ */
+export function runsUnderMocks(): boolean {
+  const monitor = (pulumi.runtime as unknown as { getMonitor?: () => unknown }).getMonitor?.();
+  return typeof monitor === "object" && monitor !== null && (monitor as object).constructor?.name === "MockMonitor";
+}
+
+/** Makes the `azure-native:*` stack config visible to this package's settings in the program process. */
+export function rememberProgramConfig(): void {
+  rememberStackConfig({ get: (key) => pulumi.runtime.getConfig(key) });
+}
+
+/**
+ * The value of an output when it is known now (in `up` after its resource
+ * ran, or in preview when it is unchanged), otherwise undefined; never waits
+ * for a value a preview cannot know.
+ */
+export async function knownValue<T>(value: pulumi.Input<T> | undefined): Promise<T | undefined> {
+  if (value === undefined) return undefined;
+  if (!pulumi.Output.isInstance(value)) return (await value) as T;
+  const output = value as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+  return (await output.isKnown) ? output.promise() : undefined;
+}
+
+/** Prints a line where the CLI shows the program's messages. */
+export function tell(line: string): void {
+  pulumi.log.info(`[pulumi-cognitive-reclaim] ${line}`);
+}

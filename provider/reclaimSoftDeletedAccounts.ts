@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { knownValue, runsUnderMocks, tell } from "./programRuntime";
+import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
+
+/** Settings for every account, and per account by its Pulumi resource name. */
+export interface ReclaimSoftDeletedAccountsOptions extends SoftDeleteSettings {
+  /** Overrides by the account's resource name (the first argument of `new cognitiveservices.Account(name, …)`). */
+  accounts?: Record<string, SoftDeleteSettings>;
+}
+
+const ACCOUNT_TYPE = "azure-native:cognitiveservices:Account";
+const COMPONENT_TYPE = "cognitive-reclaim:index:ReclaimableAccount";
+
+/**
+ * One line at the top of a program gives every azure-native
+ * `cognitiveservices.Account` declared after it the soft-delete handling of a
+ * {@link ReclaimableAccount}, without rewriting the accounts:
+ *
+ * ```ts
+ * reclaimSoftDeletedAccounts({ ifSoftDeleted: "recover", accounts: { scratch: { ifSoftDeleted: "purge" } } });
+ * ```
+ *
+ * A stack transform (`pulumi.runtime.registerResourceTransform`) adds to each
+ * account a policy resource it depends on, the restore flag in the create that
+ * restores, and the hooks that keep replacements working; accounts inside a
+ * `ReclaimableAccount` are left to it. The transform runs in the engine, so
+ * it does nothing under `pulumi.runtime.setMocks` (whose monitor has no
+ * transforms): unit tests see the accounts as declared.
+ */
+export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOptions = {}): void {
+  if (runsUnderMocks()) return;
+  const { accounts = {}, ...defaults } = options;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here so the package works without azure-native installed
+  const authorization = require("@pulumi/azure-native/authorization") as typeof import("@pulumi/azure-native/authorization");
+  pulumi.runtime.registerResourceTransform(async (args) => {
+    if (args.type !== ACCOUNT_TYPE || !args.custom) return undefined;
+    const parentUrn = args.opts.parent ? await knownValue(args.opts.parent.urn) : undefined;
+    if (parentUrn?.includes(`::${COMPONENT_TYPE}`)) return undefined;
+    const props = args.props as AccountInputs;
+    if (props.location === undefined) {
+      tell(`account ${args.name} has no location; it is left without soft-delete handling (soft-deleted accounts are kept per location)`);
+      return undefined;
+    }
+    const settings = { ...defaults, ...(accounts[args.name] ?? {}) };
+    const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
+    const attached = attachSoftDeleteHandling(args.name, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId });
+    const dependsOn = [...((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), attached.policy];
+    return {
+      props: { ...props, properties: attached.properties },
+      opts: { ...args.opts, dependsOn, hooks: mergeHooks(args.opts.hooks, attached.hooks) },
+    };
+  });
+}
