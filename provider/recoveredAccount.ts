@@ -1,12 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { armSession, type LiveAccount } from "./azureSession";
-import { diffInputs } from "./diff";
-import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "./inputs";
-import { previewLookup, report, runHook, withoutUndefined } from "./lifecycle";
-import { describeAccount, purgeIfSoftDeleted } from "./purge";
-import { planRecovery, recoverOrAdopt, recoveryPlanLine } from "./recovery";
-import { defaultSubscriptionId, rememberStackConfig } from "./settings";
-import { claimAccount, handOverAccount, isClaimed, isHandedOver } from "./claims";
+import { stableProvider } from "./stableProvider";
+export type { RecoveredAccountOutputs } from "./handlers/recoveredAccount";
 
 /** Arguments of {@link RecoveredAccount}. */
 export interface RecoveredAccountArgs {
@@ -24,126 +18,11 @@ export interface RecoveredAccountArgs {
   timeoutMinutes?: pulumi.Input<number>;
 }
 
-/** The recovered account's state. */
-export type RecoveredAccountOutputs = ResolvedInputs & {
-  /** ARM id of the live account. */
-  accountId: string;
-  endpoint: string;
-  kind: string;
-  skuName: string;
-  /**
-   * True when this resource restored the account (or took it over from the
-   * resource it replaced, which had restored it): destroy deletes it again.
-   * False when it was already live and was adopted: destroy releases it untouched.
-   */
-  restored: boolean;
-};
-
-function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boolean): RecoveredAccountOutputs {
-  return withoutUndefined({
-    ...c,
-    accountId: account.id,
-    endpoint: account.endpoint,
-    kind: account.kind,
-    skuName: account.skuName,
-    restored,
-  } satisfies RecoveredAccountOutputs);
-}
-
-const stateOf = (props: Record<string, unknown>) => recordedOutputs<RecoveredAccountOutputs>(props);
-
-const hookOptions = (action: string, c: ResolvedInputs) => ({
-  action: `${action} ${describeAccount(c)}`,
-  timeoutMinutes: c.timeoutMinutes,
-  subscriptionId: c.subscriptionId,
-  resourceGroupName: c.resourceGroupName,
-});
-
-/** Whether identity inputs changed, so that the preview should look the account up again. */
-const identityChanged = (olds: Record<string, unknown>, news: ResolvedInputs): boolean =>
-  diffInputs(olds, news as unknown as Record<string, unknown>).replaces?.length !== 0;
-
 /**
- * The hooks of {@link RecoveredAccount}; serialized into the state like
- * {@link purgedDeletedAccountProvider}, so it holds only functions.
+ * The provider object serialized into each resource's state: a thin forwarder
+ * to the package's stable entry, `pulumi-cognitive-reclaim/runtime`.
  */
-export const recoveredAccountProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>> = {
-  async configure(request) {
-    rememberStackConfig(request.config);
-  },
-
-  async check(olds, news) {
-    const checked = checkInputs(news, defaultSubscriptionId());
-    const failures: CheckFailure[] = checked.failures;
-    if (!checked.allKnown || failures.length) return { inputs: checked.inputs, failures };
-    const c = pickInputs(checked.inputs);
-    // This update declares the account live: a predecessor's delete later in the same update must leave it be.
-    claimAccount(c);
-    const isNew = !olds || olds.accountName === undefined;
-    if (isNew || identityChanged(olds, c)) {
-      const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
-        planRecovery(await armSession(c.subscriptionId), c, run.signal),
-      );
-      if (plan?.kind === "impossible") failures.push({ property: plan.property, reason: plan.reason });
-      else if (plan) report(`RecoveredAccount: ${recoveryPlanLine(c, plan)}`);
-    }
-    return { inputs: checked.inputs, failures };
-  },
-
-  async diff(_id, olds, news) {
-    const result = diffInputs(olds, news);
-    if (result.replaces?.length && olds.restored === true) {
-      // The successor is created first and finds the account live: it inherits what this resource restored.
-      handOverAccount(pickInputs(news));
-      report(`RecoveredAccount: replacing the resource for account ${describeAccount(pickInputs(news))}; the account stays live and its replacement takes it over (it is not deleted)`);
-    }
-    return result;
-  },
-
-  async create(inputs) {
-    const c = pickInputs(inputs);
-    const { account, restored } = await runHook(hookOptions("recovery of account", c), async (run) =>
-      recoverOrAdopt(await armSession(c.subscriptionId), c, run),
-    );
-    const owned = restored || isHandedOver(c);
-    return { id: account.id, outs: recoveredOutputs(c, account, owned) };
-  },
-
-  async read(id, props) {
-    const state = stateOf(props ?? {});
-    const c = pickInputs(state as unknown as Record<string, unknown>);
-    const account = await runHook(hookOptions("refresh of account", c), async (run) =>
-      (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal }),
-    );
-    if (!account) return { id: "" };
-    return { id, props: recoveredOutputs(c, account, state.restored === true), inputs: c };
-  },
-
-  async update(_id, olds, news) {
-    // Identity changes replace; only purgeOnDestroy and timeoutMinutes reach here: no request to Azure.
-    return { outs: withoutUndefined({ ...stateOf(olds), ...pickInputs(news) } satisfies RecoveredAccountOutputs) };
-  },
-
-  async delete(_id, props) {
-    const state = stateOf(props);
-    const c = pickInputs(props);
-    const account = describeAccount(c);
-    if (state.restored !== true) {
-      report(`releasing account ${account}: this resource adopted it (it was live), so it leaves it as it is; nothing deleted or purged`);
-      return;
-    }
-    if (isClaimed(c)) {
-      report(`leaving account ${account} live: a resource of this update declares it (a replacement or rename took it over); nothing deleted or purged`);
-      return;
-    }
-    await runHook(hookOptions("deletion of account", c), async (run) => {
-      const session = await armSession(c.subscriptionId);
-      report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
-      await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal }));
-      if (c.purgeOnDestroy) await purgeIfSoftDeleted(session, c, run);
-    });
-  },
-};
+export const recoveredAccountProvider = stableProvider("recoveredAccount");
 
 /**
  * Declares: "this account is live again". Its create adopts the account when

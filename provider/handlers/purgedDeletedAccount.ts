@@ -1,0 +1,112 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { deletedAccountId } from "../armIds";
+import { armSession } from "../azureSession";
+import { diffInputs } from "../diff";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
+import { previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
+import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "../purge";
+import { defaultSubscriptionId, rememberStackConfig } from "../settings";
+
+/** The guard's state: its resolved inputs plus what its last create or update did. */
+export type PurgedDeletedAccountOutputs = ResolvedInputs & {
+  /** True when this resource's last create or update purged a soft-deleted account. */
+  purged: boolean;
+  /** True when a refresh found a soft-deleted account of this name: the next update purges it. */
+  pendingPurge: boolean;
+  /** The ARM id the guard watches. */
+  deletedAccountId: string;
+  /** Deletion time of the account the last create or update purged; absent when nothing was purged. */
+  deletionDate?: string;
+  /** Scheduled purge time of the account the last create or update purged; absent when nothing was purged. */
+  scheduledPurgeDate?: string;
+};
+
+function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAccountOutputs {
+  return withoutUndefined({
+    ...c,
+    purged: outcome.purged,
+    pendingPurge: false,
+    deletedAccountId: deletedAccountId(c),
+    deletionDate: outcome.deleted?.deletionDate,
+    scheduledPurgeDate: outcome.deleted?.scheduledPurgeDate,
+  } satisfies PurgedDeletedAccountOutputs);
+}
+
+async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
+  return runHook(
+    { action: `purge of soft-deleted account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName },
+    async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
+  );
+}
+
+const stateOf = (props: Record<string, unknown>) => recordedOutputs<PurgedDeletedAccountOutputs>(props);
+
+/**
+ * What `PurgedDeletedAccount` does in Pulumi's provider host. Reached through
+ * the stable entry (`runtime.ts`), never serialized itself: it holds no
+ * clients, credentials or settings, only functions that build them when they run.
+ */
+export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>> = {
+  async configure(request) {
+    rememberStackConfig(request.config);
+  },
+
+  async check(olds, news) {
+    const checked = checkInputs(news, defaultSubscriptionId());
+    const failures: CheckFailure[] = checked.failures;
+    const isNew = !olds || olds.accountName === undefined;
+    if (isNew && checked.allKnown) {
+      const c = pickInputs(checked.inputs);
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => ({
+        deleted: await (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
+      }));
+      if (found) report(`PurgedDeletedAccount: ${purgePlanLine(c, found.deleted)}`);
+    }
+    return { inputs: checked.inputs, failures };
+  },
+
+  async diff(_id, olds, news) {
+    if (olds.pendingPurge === true) {
+      const c = pickInputs(news);
+      report(`PurgedDeletedAccount: refresh found soft-deleted account ${describeAccount(c)} again: up will purge it; a purge is permanent: the account, its keys and its data cannot be recovered afterwards`);
+    }
+    return diffInputs(olds, news, olds.pendingPurge === true);
+  },
+
+  async create(inputs) {
+    const c = pickInputs(inputs);
+    const outs = guardOutputs(c, await purge(c));
+    return { id: outs.deletedAccountId, outs };
+  },
+
+  async read(id, props) {
+    const state = stateOf(props ?? {});
+    const c = pickInputs(state as unknown as Record<string, unknown>);
+    const deleted = await runHook(
+      { action: `refresh of guard for account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId },
+      async (run) => (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
+    );
+    if (deleted) report(`refresh: soft-deleted account ${describeAccount(c)} has reappeared; the next update purges it`);
+    const outs: PurgedDeletedAccountOutputs = deleted ? { ...state, pendingPurge: true, purged: false } : { ...state, pendingPurge: false };
+    return { id, props: withoutUndefined(outs), inputs: c };
+  },
+
+  async update(_id, olds, news) {
+    const c = pickInputs(news);
+    if (olds.pendingPurge !== true) {
+      // Only settings changed: no request to Azure.
+      return { outs: withoutUndefined({ ...stateOf(olds), ...c } satisfies PurgedDeletedAccountOutputs) };
+    }
+    return { outs: guardOutputs(c, await purge(c)) };
+  },
+
+  async delete(_id, props) {
+    const c = pickInputs(props);
+    if (!c.purgeOnDestroy) {
+      report(`leaving account ${describeAccount(c)} as it is (purgeOnDestroy is false)`);
+      return;
+    }
+    await purge(c);
+  },
+};
+
