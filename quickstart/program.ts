@@ -35,7 +35,9 @@ export function quickstart() {
       sku: { name: "S0" },
       properties: { customSubDomainName: accountName },
     },
-    { dependsOn: [guard] },
+    // The guard's hooks keep purge-before-recreate true for every create of the account,
+    // including the second half of azure-native's delete-first replacement.
+    { dependsOn: [guard], hooks: guard.accountHooks },
   );
 
   return { group, guard, account };

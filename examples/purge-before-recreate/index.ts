@@ -22,7 +22,9 @@ export const guard = new PurgedDeletedAccount("name-guard", {
 export const account = new cognitiveservices.Account(
   "account",
   { accountName, resourceGroupName: group.name, location, kind: "OpenAI", sku: { name: "S0" }, properties: { customSubDomainName: accountName } },
-  { dependsOn: [guard] },
+  // dependsOn: the guard's create purges first. hooks: every later create of the account
+  // (azure-native replaces a named account delete-first) purges the soft-deleted one first too.
+  { dependsOn: [guard], hooks: guard.accountHooks },
 );
 
 export const endpoint = account.properties.endpoint;
