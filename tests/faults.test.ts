@@ -45,6 +45,15 @@ const failureOf = (p: Promise<unknown>) => p.then(() => "no error", (e: Error) =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const throttled = () => ({ status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "Please try again after '1' seconds." } } });
 
+/**
+ * Resolves once `emulator` has answered `method` on a path ending in `pathEnd` with success, by polling its request
+ * log: the test then acts at a known point of the operation instead of betting on a sleep.
+ */
+async function answered(method: string, pathEnd: string, emulator: { control: { requests(): Promise<{ method: string; path: string; status: number }[]> } } = ctx.emulator): Promise<void> {
+  const matches = (q: { method: string; path: string; status: number }) => q.method === method && q.path.toLowerCase().endsWith(pathEnd.toLowerCase()) && q.status < 300;
+  while (!(await emulator.control.requests()).some(matches)) await new Promise((r) => setImmediate(r));
+}
+
 async function startedHost(env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
   const h = await ProviderHost.start({ env });
   await h.configure();
@@ -210,7 +219,8 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ purgeDurationMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, GUARD, "killp").up().catch((e: Error) => e);
-      await sleep(900);
+      // Kill once ARM has accepted the purge: the purge operation then runs for purgeDurationMs.
+      await answered("DELETE", "/deletedaccounts/killp");
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
@@ -232,7 +242,8 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ provisioningLagMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, RECOVERED, "killr").up().catch((e: Error) => e);
-      await sleep(900);
+      // Kill once ARM has answered the restore PUT: the account then reads Accepted for the provisioning lag.
+      await answered("PUT", "/accounts/killr");
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
@@ -261,7 +272,7 @@ const MATRIX: Row[] = [
         await arm.control.seed({ resourceGroups: [{ subscriptionId: arm.subscriptionId, name: GROUP, location: LOCATION }], deletedAccounts: [{ subscriptionId: arm.subscriptionId, resourceGroupName: GROUP, name: "restart", location: LOCATION }] });
         await arm.control.settings({ purgeDurationMs: 2000 });
         const up = resource(own, GUARD, "restart").up();
-        await sleep(700);
+        await answered("DELETE", "/deletedaccounts/restart", arm);
         await arm.stop();
         await sleep(1500);
         arm = await startEmulator({ stateFile, principal, port });

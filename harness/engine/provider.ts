@@ -1,0 +1,37 @@
+import type { Props } from "./values";
+
+/** A Check failure (pulumirpc.CheckFailure). */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** What a provider's Diff answers (sdk/go/common/resource/plugin/provider.go, DiffResult). */
+export interface DiffResult {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** The top-level keys that changed, when the provider says (DiffResponse.diffs). */
+  diffs: string[];
+}
+
+/**
+ * The engine's view of one provider plugin instance (plugin.Provider): the
+ * calls the step generator and executor make. One instance per provider
+ * resource per run, as the engine loads one plugin per provider.
+ */
+export interface EngineProvider {
+  /** `Configure` with the provider resource's inputs (for default providers: the stack config of the package). */
+  configure(config: Record<string, string>): Promise<void>;
+  check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }>;
+  diff(urn: string, id: string, oldInputs: Props, oldOutputs: Props, news: Props): Promise<DiffResult>;
+  /** With `preview`, a provider that does not support preview answers the inputs as outputs and no id (provider_plugin.go, Create). */
+  create(urn: string, news: Props, preview: boolean): Promise<{ id: string; outputs: Props }>;
+  /** An empty id means the resource no longer exists. */
+  read(urn: string, id: string, inputs: Props, outputs: Props): Promise<{ id: string; outputs: Props; inputs: Props }>;
+  update(urn: string, id: string, oldInputs: Props, oldOutputs: Props, news: Props, preview: boolean): Promise<Props>;
+  delete(urn: string, id: string, inputs: Props, outputs: Props): Promise<void>;
+  /** What the provider printed since the last call: the CLI shows it as diagnostics of the resource being worked on. */
+  takeOutput(): Promise<string>;
+  close(): Promise<void>;
+}
