@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import { type IfSoftDeleted, reclaimSoftDeletedAccounts } from "pulumi-cognitive-reclaim";
+
+/**
+ * Flow program: an unchanged stack of plain azure-native accounts, with the
+ * one-line stack transform on top. Config (namespace `flow`) as for
+ * `reclaimable`.
+ */
+const config = new pulumi.Config("flow");
+reclaimSoftDeletedAccounts({ ifSoftDeleted: (config.get("ifSoftDeleted") ?? "recover") as IfSoftDeleted, purgeOnDestroy: config.getBoolean("purgeOnDestroy") ?? false });
+
+const accountName = config.require("accountName");
+const tag = config.get("tag");
+if (config.get("declare") !== "none") {
+  new cognitiveservices.Account(
+    "ai",
+    {
+      accountName,
+      resourceGroupName: config.require("resourceGroupName"),
+      location: config.get("location") ?? "eastus",
+      kind: config.get("kind") ?? "OpenAI",
+      sku: { name: "S0" },
+      properties: { customSubDomainName: accountName },
+      tags: tag ? { flow: tag } : undefined,
+    },
+    { retainOnDelete: config.getBoolean("retainOnDelete") ?? false },
+  );
+}

@@ -1,0 +1,187 @@
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import { ClientSecretCredential } from "@azure/identity";
+import type { RunningEmulator } from "../../emulator/server";
+import { FlowStack, type RunOptions, type RunResult } from "../../harness/engine/flowStack";
+import { installBuiltPackage } from "../../harness/installPackage";
+import { GROUP } from "./emulator";
+
+/**
+ * The flow matrix's world: a Pulumi project made like a user's (the built
+ * package installed into its node_modules as from the registry, one of the
+ * flow programs as its entry point), a stack driven through the flow harness
+ * against the emulator, and the invariants every run is held to.
+ */
+const ROOT = join(__dirname, "..", "..");
+
+export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll";
+
+/** Makes (once per program) a project folder with the package installed and the program as `index.js`. */
+export function flowProject(program: FlowProgram): string {
+  const dir = join(ROOT, ".flows", program);
+  mkdirSync(dir, { recursive: true });
+  installBuiltPackage(ROOT, dir);
+  copyFileSync(join(ROOT, "dist", "harness", "flows", "programs", `${program}.js`), join(dir, "index.js"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `flow-${program}`, private: true, main: "index.js" }, null, 2));
+  writeFileSync(join(dir, "Pulumi.yaml"), `name: flow-${program}\nruntime: nodejs\n`);
+  return dir;
+}
+
+/** What ARM was asked to do in one run, read from the emulator's request log. */
+export interface ArmEvents {
+  /** Names of live accounts deleted (Azure soft-deletes them). */
+  accountDeletes: string[];
+  /** Names of soft-deleted accounts purged. */
+  purges: string[];
+  /** Names of accounts restored (a PUT carrying `properties.restore: true`). */
+  restores: string[];
+  /** Names of accounts created or updated by a PUT without the restore flag. */
+  puts: string[];
+  /** Every PUT body that carried the restore flag, by account name (the flag must only restore). */
+  restoreBodies: { name: string; status: number }[];
+  /** Error codes of refused requests, as the run printed them. */
+  refusals: string[];
+}
+
+const ACCOUNT = /\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/?]+)$/i;
+const DELETED = /\/locations\/[^/]+\/resourceGroups\/[^/]+\/deletedAccounts\/([^/?]+)$/i;
+const SOFT_DELETE_CONFLICTS = ["FlagMustBeSetForRestore", "CustomDomainInUse", "CanNotRestoreAnActiveResource"];
+
+/** One world per test: a stack of a flow program, the emulator, and a cursor into its request log. */
+export class FlowWorld {
+  private seen = 0;
+  readonly previews: RunResult[] = [];
+
+  private constructor(
+    readonly emulator: RunningEmulator,
+    readonly stack: FlowStack,
+    readonly config: Record<string, string>,
+  ) {}
+
+  static async create(emulator: RunningEmulator, program: FlowProgram, config: Record<string, string>): Promise<FlowWorld> {
+    const stack = await FlowStack.create({
+      project: `flow-${program}`,
+      stack: "test",
+      programDir: flowProject(program),
+      env: emulator.environment,
+      config: { "azure-native:subscriptionId": emulator.subscriptionId, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v])) },
+    });
+    const world = new FlowWorld(emulator, stack, config);
+    world.seen = (await emulator.control.requests()).length;
+    return world;
+  }
+
+  /** Flow config keys (`flow:<key>`) for one run, kept for later runs like `pulumi config set`. */
+  static configOf(config: Record<string, string> = {}): Record<string, string> {
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v]));
+  }
+
+  /** ARM requests since the last call. */
+  async events(): Promise<ArmEvents> {
+    const log = (await this.emulator.control.requests()).slice(this.seen);
+    this.seen += log.length;
+    const arm = log.filter((r) => r.kind === "arm" && r.status < 400);
+    const names = (method: string, pattern: RegExp, keep: (r: (typeof arm)[number]) => boolean = () => true) =>
+      arm.filter((r) => r.method === method && pattern.test(r.path) && keep(r)).map((r) => decodeURIComponent(pattern.exec(r.path)![1]));
+    const restoring = (r: { body?: unknown }) => (r.body as { properties?: { restore?: unknown } } | undefined)?.properties?.restore === true;
+    return {
+      accountDeletes: names("DELETE", ACCOUNT),
+      purges: names("DELETE", DELETED),
+      restores: names("PUT", ACCOUNT, restoring),
+      puts: names("PUT", ACCOUNT, (r) => !restoring(r)),
+      restoreBodies: log.filter((r) => r.kind === "arm" && r.method === "PUT" && ACCOUNT.test(r.path) && restoring(r)).map((r) => ({ name: ACCOUNT.exec(r.path)![1], status: r.status })),
+      refusals: [],
+    };
+  }
+
+  /**
+   * `pulumi preview` then `pulumi up` with the same options, as a user runs
+   * them, holding the run to the invariants that need no knowledge of the row:
+   * (c) no create meets a soft-deleted account; (d) preview named every purge
+   * (saying it is permanent), every restore and every account delete that up
+   * then made. Returns up's result and what ARM was asked.
+   */
+  async up(options: RunOptions = {}): Promise<{ result: RunResult; events: ArmEvents; preview: RunResult }> {
+    const runOptions = { ...options, config: FlowWorld.configOf(options.config as Record<string, string> | undefined) };
+    const preview = await this.stack.preview(runOptions);
+    this.previews.push(preview);
+    const previewEvents = await this.events();
+    expect(previewEvents.accountDeletes.concat(previewEvents.purges, previewEvents.restores, previewEvents.puts)).toEqual([]); // preview never writes
+    const result = await this.stack.up(runOptions);
+    const events = await this.events();
+    holdsInvariants(result, events, preview);
+    return { result, events, preview };
+  }
+
+  /** `pulumi destroy` (a provider process of its own, no program unless `runProgram`). */
+  async destroy(options: { runProgram?: boolean } = {}): Promise<{ result: RunResult; events: ArmEvents }> {
+    const result = await this.stack.destroy(options);
+    const events = await this.events();
+    for (const code of SOFT_DELETE_CONFLICTS) expect(result.output).not.toContain(code);
+    return { result, events };
+  }
+
+  /** `pulumi refresh`. */
+  async refresh(): Promise<RunResult> {
+    const result = await this.stack.refresh();
+    await this.events();
+    return result;
+  }
+
+  /** The next up changes nothing: every step is `same` and ARM sees no write. */
+  async converges(): Promise<void> {
+    const { result, events } = await this.up();
+    expect(result.ok).toBe(true);
+    expect(result.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual([]);
+    expect({ deletes: events.accountDeletes, purges: events.purges, restores: events.restores, puts: events.puts }).toEqual({ deletes: [], purges: [], restores: [], puts: [] });
+  }
+
+  /** Someone deletes the account outside Pulumi (Azure soft-deletes it). */
+  async deleteAccountOutOfBand(name: string): Promise<void> {
+    await this.arm().accounts.beginDeleteAndWait(GROUP, name);
+    this.seen = (await this.emulator.control.requests()).length;
+  }
+
+  /** Someone deletes the resource group outside Pulumi: its accounts are soft-deleted, then the group is gone. */
+  async deleteGroupOutOfBand(accounts: string[]): Promise<void> {
+    for (const name of accounts) await this.arm().accounts.beginDeleteAndWait(GROUP, name);
+    await this.emulator.control.remove({ resourceGroups: [{ subscriptionId: this.emulator.subscriptionId, name: GROUP }] });
+    this.seen = (await this.emulator.control.requests()).length;
+  }
+
+  /** What Azure holds under a name now. */
+  async nameState(name: string): Promise<{ live: boolean; deleted: boolean; internalId?: string }> {
+    const { state } = await this.emulator.control.state();
+    const live = Object.values(state.accounts).find((a) => a.name.toLowerCase() === name.toLowerCase());
+    const deleted = Object.values(state.deletedAccounts).find((d) => d.account.name.toLowerCase() === name.toLowerCase());
+    return { live: Boolean(live), deleted: Boolean(deleted), internalId: (live?.properties.internalId ?? deleted?.account.properties.internalId) as string | undefined };
+  }
+
+  private arm(): CognitiveServicesManagementClient {
+    const p = this.emulator.principal;
+    const credential = new ClientSecretCredential(p.tenantId, p.clientId, p.clientSecret, { authorityHost: this.emulator.url, disableInstanceDiscovery: true });
+    return new CognitiveServicesManagementClient(credential, this.emulator.subscriptionId, { endpoint: this.emulator.url, $host: this.emulator.url, credentialScopes: ["https://management.azure.com/.default"] });
+  }
+
+  async close(): Promise<void> {
+    await this.stack.close();
+  }
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Invariants (c) and (d), which hold in every row whatever it does. */
+export function holdsInvariants(result: RunResult, events: ArmEvents, preview: RunResult): void {
+  // (c) A stack that declares purge-before-recreate (or recovery) never meets a soft-deleted account on create.
+  for (const code of SOFT_DELETE_CONFLICTS) expect(result.output).not.toContain(code);
+  // The restore flag only ever travels in a request that restores (Azure refuses it on a live account).
+  for (const put of events.restoreBodies) expect(put.status).toBeLessThan(400);
+  // (d) Preview named each purge (as permanent), each restore and each account delete before up made it.
+  for (const name of events.purges) expect(preview.output).toMatch(new RegExp(`purge[^\\n]*'${escape(name)}'[^\\n]*permanent|'${escape(name)}'[^\\n]*purge[^\\n]*permanent`, "i"));
+  for (const name of events.restores) expect(preview.output).toMatch(new RegExp(`restore[^\\n]*'${escape(name)}'`, "i"));
+  if (events.accountDeletes.length) {
+    const deleting = preview.steps.filter((s) => ["delete", "replace", "delete-replaced"].includes(s.op));
+    expect(deleting.length).toBeGreaterThan(0);
+  }
+}
