@@ -422,7 +422,9 @@ function listDeletedAccounts(state: StoreState, req: ArmRequest, [sub]: string[]
 function purgeDeletedAccount(state: StoreState, req: ArmRequest, params: string[]): WireResponse {
   const found = deletedAt(state, params);
   if (!found) {
-    if (state.settings.purgeOfNothingStatus === 204) return { status: 204 };
+    // A name soft-deleted under another location (or spelling) is "not found" here (a user report: 404).
+    const [sub, , rg, name] = params;
+    if (state.settings.purgeOfNothingStatus === 204 && !findDeletedInGroup(state, sub, rg, name)) return { status: 204 };
     return deletedNotFound(params);
   }
   const [key, record] = found;
