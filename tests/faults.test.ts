@@ -43,6 +43,11 @@ const deletedNames = async () => Object.values((await state()).deletedAccounts).
 const liveNames = async () => Object.values((await state()).accounts).map((a) => a.name).sort();
 const failureOf = (p: Promise<unknown>) => p.then(() => "no error", (e: Error) => e.message);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the emulator has logged a request `accept` matches: synchronises on the event, not on a time window. */
+async function untilLogged(control: { requests(): Promise<{ method: string; path: string }[]> }, accept: (r: { method: string; path: string }) => boolean): Promise<void> {
+  while (!(await control.requests()).some(accept)) await sleep(20);
+}
 const throttled = () => ({ status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "Please try again after '1' seconds." } } });
 
 async function startedHost(env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
@@ -210,7 +215,7 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ purgeDurationMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, GUARD, "killp").up().catch((e: Error) => e);
-      await sleep(900);
+      await untilLogged(ctx.emulator.control, (r) => r.method === "DELETE" && r.path.endsWith("/deletedAccounts/killp"));
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
@@ -232,7 +237,7 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ provisioningLagMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, RECOVERED, "killr").up().catch((e: Error) => e);
-      await sleep(900);
+      await untilLogged(ctx.emulator.control, (r) => r.method === "PUT" && r.path.endsWith("/accounts/killr"));
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
@@ -261,7 +266,7 @@ const MATRIX: Row[] = [
         await arm.control.seed({ resourceGroups: [{ subscriptionId: arm.subscriptionId, name: GROUP, location: LOCATION }], deletedAccounts: [{ subscriptionId: arm.subscriptionId, resourceGroupName: GROUP, name: "restart", location: LOCATION }] });
         await arm.control.settings({ purgeDurationMs: 2000 });
         const up = resource(own, GUARD, "restart").up();
-        await sleep(700);
+        await untilLogged(arm.control, (r) => r.method === "DELETE" && r.path.endsWith("/deletedAccounts/restart"));
         await arm.stop();
         await sleep(1500);
         arm = await startEmulator({ stateFile, principal, port });
