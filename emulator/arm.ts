@@ -3,12 +3,16 @@ import {
   accountKey,
   type AccountRecord,
   deletedAccountId,
+  completeOperation,
+  type DeletedAccountRecord,
   deletedKey,
   findDeletedInGroup,
   groupKey,
   newAccountRecord,
+  newEtag,
   newOperation,
   normalizeLocation,
+  operationDue,
   type OperationRecord,
   provisioningStateAt,
   SOFT_DELETE_RETENTION_MS,
@@ -18,11 +22,14 @@ import {
 import {
   armError,
   armTime,
+  armTimeInSeconds,
   checkApiVersion,
   COGNITIVE_API_VERSIONS,
   DELETION_DATES_SINCE,
+  GATEWAY_FAILURE,
   KEYVAULT_API_VERSIONS,
   notFound,
+  OPERATION_API_VERSION,
   RESOURCES_API_VERSIONS,
   resourceGroupNotFound,
   STORAGE_API_VERSIONS,
@@ -73,6 +80,11 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}/${COGNITIVE}/accounts/${SEG}$`, "i"),
     apiVersions: COGNITIVE_API_VERSIONS,
     methods: { GET: getAccount, PUT: putAccount, DELETE: deleteAccount },
+  },
+  {
+    pattern: new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}/${COGNITIVE}/accounts/${SEG}/projects/${SEG}$`, "i"),
+    apiVersions: COGNITIVE_API_VERSIONS,
+    methods: { DELETE: deleteProject },
   },
   {
     pattern: new RegExp(`^/subscriptions/${SEG}/${COGNITIVE}/deletedaccounts$`, "i"),
@@ -160,13 +172,13 @@ function getDependency(state: StoreState, req: ArmRequest, [sub, rg, name]: stri
 
 // ---- accounts ----------------------------------------------------------------
 
-/** The account as GET returns it. */
+/** The account as GET returns it; `location` is spelled as at creation. */
 export function accountBody(account: AccountRecord, now: number) {
   return {
     id: accountId(account),
     name: account.name,
     type: "Microsoft.CognitiveServices/accounts",
-    etag: `"${account.properties.internalId}"`,
+    etag: account.etag,
     location: account.location,
     kind: account.kind,
     sku: account.sku,
@@ -178,8 +190,9 @@ export function accountBody(account: AccountRecord, now: number) {
 }
 
 function getAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[]): WireResponse {
+  if (!state.resourceGroups[groupKey(sub, rg)]) return resourceGroupNotFound(rg);
   const account = state.accounts[accountKey(sub, rg, name)];
-  if (!account) return notFound("Microsoft.CognitiveServices/accounts", name, rg);
+  if (!account) return notFound("Microsoft.CognitiveServices/accounts", name, rg, { ...GATEWAY_FAILURE });
   return { status: 200, body: accountBody(account, req.now) };
 }
 
@@ -191,8 +204,22 @@ function listAccountsByGroup(state: StoreState, req: ArmRequest, [sub, rg]: stri
   return { status: 200, body: { value } };
 }
 
+/**
+ * The operation's URL as the service writes it: the location as the client
+ * wrote it, api-version 2017-04-18 whatever the request used, and a signed
+ * query (`t`, `c`, `s`, `h`) that clients must carry along untouched.
+ */
 function operationUrl(req: ArmRequest, op: OperationRecord): string {
-  return `${req.baseUrl}/subscriptions/${op.subscriptionId}/providers/Microsoft.CognitiveServices/locations/${op.location.toUpperCase()}/operationResults/${op.id}?api-version=${req.query.get("api-version")}`;
+  const signed = `t=${op.startedAt}0000&c=${op.id.slice(0, 8)}&s=${Buffer.from(op.id).toString("base64url").slice(0, 16)}&h=${op.id.slice(-12)}`;
+  return `${req.baseUrl}/subscriptions/${op.subscriptionId}/providers/Microsoft.CognitiveServices/locations/${encodeURIComponent(op.location)}/operationResults/${op.id}?api-version=${OPERATION_API_VERSION}&${signed}`;
+}
+
+/** Another free-tier (F0) account of this kind in the subscription, live or soft-deleted: Azure allows one per kind. */
+function freeAccountOfKind(state: StoreState, sub: string, kind: string, except: string): AccountRecord | undefined {
+  const isFree = (a: AccountRecord): boolean =>
+    a.subscriptionId.toLowerCase() === sub.toLowerCase() && a.sku.name.toUpperCase() === "F0" && a.kind.toLowerCase() === kind.toLowerCase() &&
+    accountKey(a.subscriptionId, a.resourceGroupName, a.name) !== except;
+  return Object.values(state.accounts).find(isFree) ?? Object.values(state.deletedAccounts).map((d) => d.account).find(isFree);
 }
 
 function putAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[]): WireResponse {
@@ -206,16 +233,22 @@ function putAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[
 
   if (body.properties?.restore === true) {
     if (live) return armError(409, "CanNotRestoreAnActiveResource", `Could not restore an active account '${name}'.`);
-    if (!deleted || deleted[1].account.location !== normalizeLocation(body.location) || deleted[1].purgeOperationId) {
+    // The body's location is compared normalized, as ARM compares regions in a PUT body.
+    if (!deleted || normalizeLocation(deleted[1].account.location) !== normalizeLocation(body.location) || deleted[1].purgeOperationId) {
       return armError(400, "CanNotRestoreANonExistingResource", "Could not locate a resource to restore");
     }
     // Restore is synchronous: the account comes back as it was, with the same
-    // internalId, endpoint and dateCreated; only systemData.createdAt is reset.
+    // internalId, endpoint, dateCreated and location spelling; only
+    // systemData.createdAt is reset, and the etag is new.
     const [deletedKeyValue, record] = deleted;
+    if (record.account.sku.name.toUpperCase() === "F0" && freeAccountOfKind(state, sub, record.account.kind, key)) {
+      return armError(409, "CanNotCreateMultipleFreeAccounts", `Operation failed. Only one free account is allowed for account type '${record.account.kind}'.`);
+    }
     delete state.deletedAccounts[deletedKeyValue];
-    const created = new Date(req.now).toISOString();
+    const created = armTime(req.now);
     const account: AccountRecord = {
       ...record.account,
+      etag: newEtag(),
       properties: { ...record.account.properties, provisioningState: "Succeeded" },
       systemData: { ...record.account.systemData, createdAt: created, lastModifiedAt: created, lastModifiedBy: req.clientId },
       // With a provisioning lag set, the restored account reads Accepted for a while, as ARM sometimes reports.
@@ -243,6 +276,10 @@ function putAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[
       );
     }
   }
+  const kind = body.kind ?? live?.kind ?? "CognitiveServices";
+  if ((body.sku?.name ?? live?.sku.name ?? "").toUpperCase() === "F0" && freeAccountOfKind(state, sub, kind, key)) {
+    return armError(409, "CanNotCreateMultipleFreeAccounts", `Operation failed. Only one free account is allowed for account type '${kind}'.`);
+  }
   if (live) {
     // An update of a live account: ARM applies it in place.
     live.kind = body.kind ?? live.kind;
@@ -250,6 +287,8 @@ function putAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[
     if (body.tags) live.tags = body.tags;
     live.properties = { ...live.properties, ...(body.properties ?? {}) };
     delete live.properties.restore;
+    live.etag = newEtag();
+    live.systemData = { ...live.systemData, lastModifiedAt: armTime(req.now), lastModifiedBy: req.clientId };
     return { status: 200, body: accountBody(live, req.now) };
   }
   const account = newAccountRecord({ subscriptionId: sub, resourceGroupName: rg, name, ...body, location: body.location }, req.now, req.clientId);
@@ -258,21 +297,55 @@ function putAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[
   return { status: 201, headers: { "Azure-AsyncOperation": operationUrl(req, op) }, body: accountBody(account, req.now) };
 }
 
+/** Soft-deletes an account as its DELETE does: the record keeps the whole body, gets a new etag, and a purge conflicts for a while. */
+export function softDelete(state: StoreState, key: string, now: number, settling: boolean): void {
+  const account = state.accounts[key];
+  delete state.accounts[key];
+  const record: DeletedAccountRecord = {
+    account: { ...account, etag: newEtag(), properties: { ...account.properties, provisioningState: "Succeeded" } },
+    deletedAt: now,
+  };
+  if (settling) {
+    record.settlingUntil = now + state.settings.purgeConflictAfterDeleteMs;
+    record.conflictsLeft = state.settings.purgeConflictsAfterDelete;
+  }
+  state.deletedAccounts[deletedKey(account.subscriptionId, account.location, account.resourceGroupName, account.name)] = record;
+}
+
 function deleteAccount(state: StoreState, req: ArmRequest, [sub, rg, name]: string[]): WireResponse {
+  if (!state.resourceGroups[groupKey(sub, rg)]) return resourceGroupNotFound(rg);
   const key = accountKey(sub, rg, name);
   const account = state.accounts[key];
   if (!account) return { status: 204 };
-  delete state.accounts[key];
-  state.deletedAccounts[deletedKey(sub, account.location, rg, name)] = {
-    account: { ...account, properties: { ...account.properties, provisioningState: "Succeeded" } },
-    deletedAt: req.now,
-  };
+  if (account.projects?.length) {
+    const nested = account.projects.map((p) => `'Microsoft.CognitiveServices/accounts/${account.name}/projects/${p}'`).join(", ");
+    return armError(
+      409,
+      "CannotDeleteResource",
+      `Cannot delete resource while nested resources exist. Some existing nested resource IDs include: ${nested}. Please delete all nested resources before deleting this resource.`,
+    );
+  }
+  softDelete(state, key, req.now, true);
   return { status: 200 };
+}
+
+/** DELETE of an AI Foundry project: synchronous here (the service runs it as an operation; nothing here depends on that). */
+function deleteProject(state: StoreState, _req: ArmRequest, [sub, rg, name, project]: string[]): WireResponse {
+  if (!state.resourceGroups[groupKey(sub, rg)]) return resourceGroupNotFound(rg);
+  const account = state.accounts[accountKey(sub, rg, name)];
+  if (!account) return notFound("Microsoft.CognitiveServices/accounts", name, rg, { ...GATEWAY_FAILURE });
+  const before = account.projects?.length ?? 0;
+  account.projects = (account.projects ?? []).filter((p) => p.toLowerCase() !== project.toLowerCase());
+  return { status: account.projects.length < before ? 200 : 204 };
 }
 
 // ---- deleted accounts --------------------------------------------------------
 
-/** The deleted account as GET and list return it: the whole account body, its own id and type, and the two dates. */
+/**
+ * The deleted account as GET and list return it: the whole account body, its
+ * own id and type, a new etag, and the two dates. `location` and the id's
+ * location segment are spelled as at creation.
+ */
 export function deletedAccountBody(state: StoreState, key: string, apiVersion: string) {
   const record = state.deletedAccounts[key];
   const a = record.account;
@@ -281,7 +354,7 @@ export function deletedAccountBody(state: StoreState, key: string, apiVersion: s
     id: deletedAccountId(a),
     name: a.name,
     type: "Microsoft.CognitiveServices/deletedAccounts",
-    etag: `"${a.properties.internalId}"`,
+    etag: a.etag,
     location: a.location,
     kind: a.kind,
     sku: a.sku,
@@ -296,62 +369,111 @@ export function deletedAccountBody(state: StoreState, key: string, apiVersion: s
   };
 }
 
-function getDeletedAccount(state: StoreState, req: ArmRequest, [sub, location, rg, name]: string[]): WireResponse {
+/**
+ * The deleted account a `deletedAccounts/{name}` path names. With
+ * `literalLocations`, the path's location must be spelled exactly as at
+ * creation; otherwise it is compared normalized.
+ */
+function deletedAt(state: StoreState, [sub, location, rg, name]: string[]): [string, DeletedAccountRecord] | undefined {
   const key = deletedKey(sub, location, rg, name);
-  if (!state.deletedAccounts[key]) {
-    return notFound(`Microsoft.CognitiveServices/locations/${normalizeLocation(location)}/resourceGroups/${rg}/deletedAccounts`, name, rg);
+  const record = state.deletedAccounts[key];
+  if (!record) return undefined;
+  if (state.settings.literalLocations && record.account.location !== location) return undefined;
+  return [key, record];
+}
+
+const deletedNotFound = ([, location, rg, name]: string[]): WireResponse =>
+  notFound(`Microsoft.CognitiveServices/locations/${location}/resourceGroups/${rg}/deletedAccounts`, name, rg);
+
+function getDeletedAccount(state: StoreState, req: ArmRequest, params: string[]): WireResponse {
+  const found = deletedAt(state, params);
+  if (!found) return deletedNotFound(params);
+  return { status: 200, body: deletedAccountBody(state, found[0], String(req.query.get("api-version"))) };
+}
+
+/** Page tokens look like the service's: opaque text, not an offset a client could compute. */
+function skipToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset, v: 1 })).toString("base64url");
+}
+
+function offsetOf(token: string | null): number {
+  if (!token) return 0;
+  try {
+    return Number((JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: number }).o) || 0;
+  } catch {
+    return 0;
   }
-  return { status: 200, body: deletedAccountBody(state, key, String(req.query.get("api-version"))) };
 }
 
 function listDeletedAccounts(state: StoreState, req: ArmRequest, [sub]: string[]): WireResponse {
   const keys = Object.keys(state.deletedAccounts)
     .filter((k) => state.deletedAccounts[k].account.subscriptionId.toLowerCase() === sub.toLowerCase())
     .sort();
-  const skip = Number(req.query.get("$skipToken") ?? "0") || 0;
+  const skip = offsetOf(req.query.get("$skiptoken"));
   const pageSize = Math.max(1, state.settings.pageSize);
   const apiVersion = String(req.query.get("api-version"));
   const value = keys.slice(skip, skip + pageSize).map((k) => deletedAccountBody(state, k, apiVersion));
   const next = skip + pageSize < keys.length
-    ? { nextLink: `${req.baseUrl}/subscriptions/${sub}/providers/Microsoft.CognitiveServices/deletedAccounts?api-version=${apiVersion}&$skipToken=${skip + pageSize}` }
+    ? { nextLink: `${req.baseUrl}/subscriptions/${sub}/providers/Microsoft.CognitiveServices/deletedAccounts?api-version=${apiVersion}&%24skiptoken=${skipToken(skip + pageSize)}` }
     : {};
   return { status: 200, body: { value, ...next } };
 }
 
-function purgeDeletedAccount(state: StoreState, req: ArmRequest, [sub, location, rg, name]: string[]): WireResponse {
-  const key = deletedKey(sub, location, rg, name);
-  const record = state.deletedAccounts[key];
-  if (!record) {
-    if (state.settings.purgeOfNothingStatus === 204) return { status: 204 };
-    return notFound(`Microsoft.CognitiveServices/locations/${normalizeLocation(location)}/resourceGroups/${rg}/deletedAccounts`, name, rg);
+function purgeDeletedAccount(state: StoreState, req: ArmRequest, params: string[]): WireResponse {
+  const found = deletedAt(state, params);
+  if (!found) {
+    // A name soft-deleted under another location (or spelling) is "not found" here (a user report: 404).
+    const [sub, , rg, name] = params;
+    if (state.settings.purgeOfNothingStatus === 204 && !findDeletedInGroup(state, sub, rg, name)) return { status: 204 };
+    return deletedNotFound(params);
+  }
+  const [key, record] = found;
+  const [sub, pathLocation, rg, name] = params;
+  const settling = (record.settlingUntil ?? 0) > req.now || (record.conflictsLeft ?? 0) > 0;
+  if (settling && !record.purgeOperationId) {
+    if ((record.conflictsLeft ?? 0) > 0) record.conflictsLeft! -= 1;
+    return armError(
+      409,
+      "RequestConflict",
+      `The request to purge deleted account '${name}' in resource group '${rg}' conflicts with the deletion of the account, which is still in progress. Please retry after some time.`,
+    );
   }
   const running = record.purgeOperationId ? state.operations[record.purgeOperationId] : undefined;
-  const op = running ?? newOperation(state, "purge", sub, record.account.location, key, req.now);
+  // The operation URL carries the location as this request spelled it.
+  const op = running ?? newOperation(state, "purge", sub, pathLocation, key, req.now);
   record.purgeOperationId = op.id;
   const url = operationUrl(req, op);
   return { status: 202, headers: { "Azure-AsyncOperation": url, Location: `${url}&operationResultResponseType=Location` } };
 }
 
+/**
+ * An operation's status document. Each poll counts towards the operation's
+ * `pollsNeeded`; a running create reads `Creating`, a running purge
+ * `Running`; times are whole seconds. The `Location` form answers 202 while
+ * running and 200 with an empty body once done (recorded).
+ */
 function getOperation(state: StoreState, req: ArmRequest, [sub, location, id]: string[]): WireResponse {
   const op = state.operations[id.toLowerCase()] ?? state.operations[id];
-  if (!op || op.subscriptionId.toLowerCase() !== sub.toLowerCase() || op.location !== normalizeLocation(location)) {
+  if (!op || op.subscriptionId.toLowerCase() !== sub.toLowerCase() || normalizeLocation(op.location) !== normalizeLocation(location)) {
     return armError(404, "OperationNotFound", `The operation '${id}' could not be found.`);
   }
-  const finished = op.finishAt <= req.now;
-  const status = finished ? op.outcome : "Running";
+  op.polls += 1;
+  completeOperation(state, op, req.now);
+  const finished = operationDue(op, req.now);
+  const status = finished ? op.outcome : op.kind === "create" ? "Creating" : "Running";
   if (req.query.get("operationResultResponseType") === "Location") {
     if (!finished) return { status: 202, headers: { Location: `${operationUrl(req, op)}&operationResultResponseType=Location` } };
     if (status !== "Succeeded") return armError(400, op.error?.code ?? status, op.error?.message ?? `The operation ${status.toLowerCase()}.`);
-    return { status: 204 };
+    return { status: 200 };
   }
   return {
     status: 200,
     body: {
-      id: `/subscriptions/${op.subscriptionId}/providers/Microsoft.CognitiveServices/locations/${op.location.toUpperCase()}/operationResults/${op.id}`,
+      id: `/subscriptions/${op.subscriptionId}/providers/Microsoft.CognitiveServices/locations/${op.location}/operationResults/${op.id}`,
       name: op.id,
       status,
-      startTime: armTime(op.startedAt),
-      ...(finished ? { endTime: armTime(op.finishAt) } : {}),
+      startTime: armTimeInSeconds(op.startedAt),
+      ...(finished ? { endTime: armTimeInSeconds(op.finishedAt ?? req.now) } : {}),
       ...(finished && op.error ? { error: op.error } : {}),
     },
   };

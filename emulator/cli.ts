@@ -5,6 +5,8 @@ import { TLS_DIR_VARIABLE } from "./tls";
 /**
  * `npm run emulator`: starts the emulator and prints the environment a shell
  * (and `pulumi`) needs to use it. Options: `--port N`, `--state-file PATH`.
+ * With `RECLAIM_EMULATOR_LITERAL_LOCATIONS=1`, `deletedAccounts` paths match
+ * the location only as spelled at creation.
  */
 async function main(argv: string[]): Promise<void> {
   const option = (name: string): string | undefined => {

@@ -1,3 +1,4 @@
+import { softDelete } from "./arm";
 import type { FaultRule } from "./faults";
 import type { EmulatorContext } from "./server";
 import {
@@ -28,6 +29,7 @@ export interface SeedRequest {
 
 /** What `POST /_emulator/remove` accepts. */
 export interface RemoveRequest {
+  /** Deleted out of band; as in Azure, the accounts in them are soft-deleted with them. */
   resourceGroups?: { subscriptionId: string; name: string }[];
   dependencies?: string[];
 }
@@ -47,6 +49,7 @@ export async function handleControl(ctx: EmulatorContext, method: string, url: U
     case "POST /_emulator/reset":
       ctx.state = emptyState();
       ctx.faults.clear();
+      ctx.quota.clear();
       ctx.log.length = 0;
       ctx.persist();
       return ok();
@@ -76,7 +79,10 @@ export async function handleControl(ctx: EmulatorContext, method: string, url: U
       return ok();
     case "POST /_emulator/operations/finish":
       // Ends every running operation now (an operation made to never finish, after a timeout test).
-      for (const op of Object.values(ctx.state.operations)) if (op.finishAt > ctx.now()) op.finishAt = ctx.now();
+      for (const op of Object.values(ctx.state.operations)) {
+        if (op.finishAt > ctx.now()) op.finishAt = ctx.now();
+        op.pollsNeeded = 0;
+      }
       settle(ctx.state, ctx.now());
       ctx.persist();
       return ok();
@@ -99,6 +105,7 @@ function seed(ctx: EmulatorContext, request: SeedRequest): void {
   for (const g of request.resourceGroups ?? []) {
     state.resourceGroups[groupKey(g.subscriptionId, g.name)] = { ...g, location: normalizeLocation(g.location) };
   }
+  // A seeded account keeps its location as written (`East US`), as the service does.
   for (const a of request.accounts ?? []) {
     const record = newAccountRecord(a, now, "seed");
     record.properties.provisioningState = "Succeeded";
@@ -121,6 +128,14 @@ function seed(ctx: EmulatorContext, request: SeedRequest): void {
 }
 
 function remove(ctx: EmulatorContext, request: RemoveRequest): void {
-  for (const g of request.resourceGroups ?? []) delete ctx.state.resourceGroups[groupKey(g.subscriptionId, g.name)];
+  const now = ctx.now();
+  for (const g of request.resourceGroups ?? []) {
+    const key = groupKey(g.subscriptionId, g.name);
+    delete ctx.state.resourceGroups[key];
+    // Deleting a group deletes its accounts, and Azure soft-deletes them.
+    for (const [accountKeyValue, a] of Object.entries(ctx.state.accounts)) {
+      if (groupKey(a.subscriptionId, a.resourceGroupName) === key) softDelete(ctx.state, accountKeyValue, now, false);
+    }
+  }
   for (const id of request.dependencies ?? []) delete ctx.state.dependencies[id.toLowerCase()];
 }

@@ -9,6 +9,7 @@ import { Authority, type ServicePrincipal } from "./authority";
 import { EmulatorClient } from "./client";
 import { handleControl } from "./control";
 import { FaultTable, Throttle } from "./faults";
+import { RemainingQuota } from "./rateLimit";
 import { emptyState, settle, type StoreState } from "./store";
 import { loadOrCreateTlsMaterial, TLS_DIR_VARIABLE, type TlsMaterial } from "./tls";
 import type { WireResponse } from "./wire";
@@ -47,6 +48,7 @@ export interface EmulatorContext {
   state: StoreState;
   readonly faults: FaultTable;
   readonly throttle: Throttle;
+  readonly quota: RemainingQuota;
   readonly authority: Authority;
   readonly log: LoggedRequest[];
   now(): number;
@@ -85,6 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state: loaded ?? emptyState(),
     faults: new FaultTable(),
     throttle: new Throttle(),
+    quota: new RemainingQuota(),
     authority: new Authority(principal, () => baseUrl),
     log: [],
     now() {
@@ -196,6 +199,10 @@ async function handle(ctx: EmulatorContext, baseUrl: () => string, req: Incoming
         : { status: 405 };
   } else {
     response = answerArm(ctx, baseUrl(), method, url, text, req.headers.authorization, entry);
+    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1];
+    if (subscriptionId && response.status !== 401) {
+      response = { ...response, headers: { ...ctx.quota.take(subscriptionId, method, Date.now()), ...(response.headers ?? {}) } };
+    }
   }
   entry.status = response.status;
   send(res, response);

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { armTime } from "./wire";
 
 /**
  * The emulator's world: resource groups, live and soft-deleted Cognitive
@@ -21,9 +22,14 @@ export interface AccountRecord {
   subscriptionId: string;
   resourceGroupName: string;
   name: string;
+  /** As the client wrote it at creation (`East US`, `EASTUS`): the service keeps and echoes that spelling. */
   location: string;
   kind: string;
   sku: { name: string };
+  /** A new one on every write, and for the deleted record. */
+  etag: string;
+  /** Child projects (AI Foundry, kind `AIServices`): while any exist, the account cannot be deleted. */
+  projects?: string[];
   tags?: Record<string, string>;
   identity?: Record<string, unknown>;
   /** The whole `properties` object as the service keeps it. */
@@ -38,9 +44,14 @@ export interface DeletedAccountRecord {
   deletedAt: number;
   /** Set while a purge runs. */
   purgeOperationId?: string;
+  /** Until then (emulator clock) a purge answers 409 RequestConflict; set only by a DELETE of the account. */
+  settlingUntil?: number;
+  /** How many more purges answer 409 RequestConflict; set only by a DELETE of the account. */
+  conflictsLeft?: number;
 }
 
-export type OperationStatus = "Running" | "Succeeded" | "Failed" | "Canceled";
+/** `Creating` is what a running create reports (recorded); a running purge reports `Running`. */
+export type OperationStatus = "Creating" | "Running" | "Succeeded" | "Failed" | "Canceled";
 
 export interface OperationRecord {
   id: string;
@@ -50,8 +61,14 @@ export interface OperationRecord {
   /** The store key of the account or deleted account the operation works on. */
   target: string;
   startedAt: number;
+  /** Not finished before this time (emulator clock)... */
   finishAt: number;
-  outcome: Exclude<OperationStatus, "Running">;
+  /** ...nor before it has been polled this many times (count-based, so tests do not depend on timing). */
+  pollsNeeded: number;
+  polls: number;
+  /** When it finished; set once it has. */
+  finishedAt?: number;
+  outcome: Exclude<OperationStatus, "Running" | "Creating">;
   error?: { code: string; message: string };
 }
 
@@ -65,28 +82,58 @@ export interface DependencyRecord {
 }
 
 export interface Settings {
-  /** How long an account create operation runs. */
+  /** A create operation runs at least this long... */
   createDurationMs: number;
-  /** How long a purge operation runs. */
+  /** ...and until it has been polled this many times (the first polls read `Creating`). */
+  createPollsUntilDone: number;
+  /** A purge operation runs at least this long... */
   purgeDurationMs: number;
+  /** ...and until it has been polled this many times (recorded purges took a few polls). */
+  purgePollsUntilDone: number;
   /** How the service answers a purge when nothing is soft-deleted: the spec says 204, users report 404. */
   purgeOfNothingStatus: 204 | 404;
-  /** Items per page of the subscription's deleted-accounts list. */
+  /** Items per page of the subscription's deleted-accounts list (a recorded page held about a dozen). */
   pageSize: number;
   /** After a create finishes, the account still reads `Accepted` this long. */
   provisioningLagMs: number;
   /** When set, ARM answers 429 beyond this many requests a second. */
   throttleRequestsPerSecond: number;
+  /**
+   * When true, a `deletedAccounts/{name}` path finds the account only when its
+   * location segment is spelled exactly as at creation (`East US` is not
+   * `eastus`). The recordings do not say which the service does; code must
+   * work either way.
+   */
+  literalLocations: boolean;
+  /** For this long after an account's DELETE, a purge of it answers 409 RequestConflict (the soft delete is settling). */
+  purgeConflictAfterDeleteMs: number;
+  /** The first N purges after an account's DELETE answer 409 RequestConflict (count-based; adds to the time window). */
+  purgeConflictsAfterDelete: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = {
-  createDurationMs: 0,
-  purgeDurationMs: 0,
-  purgeOfNothingStatus: 204,
-  pageSize: 100,
-  provisioningLagMs: 0,
-  throttleRequestsPerSecond: 0,
-};
+/** Environment variable that turns `literalLocations` on for every emulator a process starts (`1`). */
+export const LITERAL_LOCATIONS_VARIABLE = "RECLAIM_EMULATOR_LITERAL_LOCATIONS";
+
+/**
+ * The realistic defaults every test meets: operations that take a few polls,
+ * small pages, and a short window after a delete in which a purge conflicts.
+ * Counts rather than durations, so the suite stays fast and deterministic.
+ */
+export function defaultSettings(): Settings {
+  return {
+    createDurationMs: 0,
+    createPollsUntilDone: 2,
+    purgeDurationMs: 0,
+    purgePollsUntilDone: 3,
+    purgeOfNothingStatus: 204,
+    pageSize: 12,
+    provisioningLagMs: 0,
+    throttleRequestsPerSecond: 0,
+    literalLocations: process.env[LITERAL_LOCATIONS_VARIABLE] === "1",
+    purgeConflictAfterDeleteMs: 1000,
+    purgeConflictsAfterDelete: 0,
+  };
+}
 
 /** A planned outcome for the next operations that start (for `Failed` / `Canceled` operations). */
 export interface OperationOutcomeFault {
@@ -110,7 +157,7 @@ export interface StoreState {
 export function emptyState(): StoreState {
   return {
     clockOffsetMs: 0,
-    settings: { ...DEFAULT_SETTINGS },
+    settings: defaultSettings(),
     resourceGroups: {},
     accounts: {},
     deletedAccounts: {},
@@ -149,15 +196,22 @@ export interface NewAccount {
   tags?: Record<string, string>;
   identity?: Record<string, unknown>;
   properties?: Record<string, unknown>;
+  /** Names of child projects (AI Foundry accounts, kind `AIServices`). */
+  projects?: string[];
+}
+
+/** An etag as the service writes them: a quoted GUID. */
+export function newEtag(): string {
+  return `"${randomUUID()}"`;
 }
 
 /** Builds an account record the way the service fills one in. */
 export function newAccountRecord(input: NewAccount, now: number, principal: string): AccountRecord {
   const properties: Record<string, unknown> = { ...(input.properties ?? {}) };
   delete properties.restore;
-  const location = normalizeLocation(input.location);
+  const location = input.location;
   const subdomain = typeof properties.customSubDomainName === "string" ? properties.customSubDomainName : undefined;
-  const created = new Date(now).toISOString();
+  const created = armTime(now);
   return {
     subscriptionId: input.subscriptionId,
     resourceGroupName: input.resourceGroupName,
@@ -165,13 +219,15 @@ export function newAccountRecord(input: NewAccount, now: number, principal: stri
     location,
     kind: input.kind ?? "CognitiveServices",
     sku: input.sku ?? { name: "S0" },
+    etag: newEtag(),
+    ...(input.projects?.length ? { projects: [...input.projects] } : {}),
     ...(input.tags ? { tags: input.tags } : {}),
     ...(input.identity ? { identity: input.identity } : {}),
     properties: {
       ...properties,
-      endpoint: subdomain ? `https://${subdomain}.cognitiveservices.azure.com/` : `https://${location}.api.cognitive.microsoft.com/`,
+      endpoint: subdomain ? `https://${subdomain}.cognitiveservices.azure.com/` : `https://${normalizeLocation(location)}.api.cognitive.microsoft.com/`,
       internalId: randomBytes(16).toString("hex"),
-      dateCreated: created.replace(/\.\d{3}Z$/, ".0000000Z"),
+      dateCreated: created,
       publicNetworkAccess: properties.publicNetworkAccess ?? "Enabled",
       provisioningState: "Creating",
     },
@@ -195,15 +251,19 @@ export function newOperation(
   target: string,
   now: number,
 ): OperationRecord {
-  const duration = kind === "create" ? state.settings.createDurationMs : state.settings.purgeDurationMs;
+  const { settings } = state;
+  const duration = kind === "create" ? settings.createDurationMs : settings.purgeDurationMs;
   const op: OperationRecord = {
     id: randomUUID(),
     subscriptionId,
-    location: normalizeLocation(location),
+    // The client's spelling: operation URLs carry it (recorded).
+    location,
     kind,
     target,
     startedAt: now,
     finishAt: now + duration,
+    pollsNeeded: Math.max(0, kind === "create" ? settings.createPollsUntilDone : settings.purgePollsUntilDone),
+    polls: 0,
     outcome: "Succeeded",
   };
   const fault = state.operationFaults.find((f) => f.kind === kind && f.times > 0);
@@ -221,28 +281,38 @@ export function newOperation(
   return op;
 }
 
+/** Whether an operation has run its course at `now`: its duration has passed and it was polled enough. */
+export function operationDue(op: OperationRecord, now: number): boolean {
+  return op.finishedAt !== undefined || (op.finishAt <= now && op.polls >= op.pollsNeeded);
+}
+
+/** Makes a finished operation take effect, once. */
+export function completeOperation(state: StoreState, op: OperationRecord, now: number): void {
+  if (op.finishedAt !== undefined || !operationDue(op, now)) return;
+  op.finishedAt = now;
+  if (op.kind === "purge") {
+    const deleted = state.deletedAccounts[op.target];
+    if (deleted && deleted.purgeOperationId === op.id) {
+      if (op.outcome === "Succeeded") delete state.deletedAccounts[op.target];
+      else delete deleted.purgeOperationId;
+    }
+  } else {
+    const account = state.accounts[op.target];
+    if (account && account.properties.provisioningState === "Creating") {
+      account.properties.provisioningState = op.outcome === "Succeeded" ? "Succeeded" : "Failed";
+      account.etag = newEtag();
+      account.readyAt = op.finishedAt + (op.outcome === "Succeeded" ? state.settings.provisioningLagMs : 0);
+    }
+  }
+}
+
 /**
  * Brings the world up to `now`: finished operations take effect, and
  * soft-deleted accounts past their scheduled purge date disappear, as Azure
  * purges them itself.
  */
 export function settle(state: StoreState, now: number): void {
-  for (const op of Object.values(state.operations)) {
-    if (op.finishAt > now) continue;
-    if (op.kind === "purge") {
-      const deleted = state.deletedAccounts[op.target];
-      if (deleted && deleted.purgeOperationId === op.id) {
-        if (op.outcome === "Succeeded") delete state.deletedAccounts[op.target];
-        else delete deleted.purgeOperationId;
-      }
-    } else {
-      const account = state.accounts[op.target];
-      if (account && account.properties.provisioningState === "Creating") {
-        account.properties.provisioningState = op.outcome === "Succeeded" ? "Succeeded" : "Failed";
-        account.readyAt = op.finishAt + (op.outcome === "Succeeded" ? state.settings.provisioningLagMs : 0);
-      }
-    }
-  }
+  for (const op of Object.values(state.operations)) completeOperation(state, op, now);
   for (const [key, deleted] of Object.entries(state.deletedAccounts)) {
     if (deleted.deletedAt + SOFT_DELETE_RETENTION_MS <= now && !deleted.purgeOperationId) delete state.deletedAccounts[key];
   }

@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
+import { report } from "./lifecycle";
 import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
@@ -37,9 +38,17 @@ const API_VERSIONS = { resources: "2021-04-01", keyVault: "2023-07-01", storage:
 
 /** A soft-deleted account as this package reports it. */
 export interface DeletedAccount {
-  /** `/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{location}/resourceGroups/{rg}/deletedAccounts/{name}` */
+  /**
+   * The id exactly as Azure returned it:
+   * `/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{location}/resourceGroups/{rg}/deletedAccounts/{name}`.
+   * Its location segment is spelled as the account's creator wrote it
+   * (`East US`, `EASTUS`), so it can differ from `location` and from a
+   * `PurgedDeletedAccount`'s `deletedAccountId` (built normalized); compare
+   * ids with the location segment normalized.
+   */
   id: string;
   accountName: string;
+  /** Normalized (`eastus`), whatever spelling Azure echoes. */
   location: string;
   resourceGroupName: string;
   subscriptionId: string;
@@ -59,7 +68,7 @@ export interface DeletedAccountDetails extends DeletedAccount {
 /** The live account's facts `RecoveredAccount` reports. */
 export interface LiveAccount {
   id: string;
-  /** The account's region, normalized (`eastus`), whatever spelling Azure echoes. */
+  /** Normalized (`eastus`); Azure echoes the spelling used at creation. */
   location: string;
   endpoint: string;
   kind: string;
@@ -73,12 +82,24 @@ export interface CallOptions {
 
 export interface ArmSession {
   readonly subscriptionId: string;
+  /**
+   * The soft-deleted account at these coordinates, found whichever way Azure
+   * spells its location (see {@link findDeletedAccount}); undefined when there is none.
+   */
   getDeletedAccount(c: AccountCoordinates, options?: CallOptions): Promise<DeletedAccountDetails | undefined>;
   listDeletedAccounts(options?: CallOptions): Promise<DeletedAccount[]>;
-  /** Starts the purge; resolves when it has finished. `nothing` when the service said there was nothing to purge (204 or 404). */
-  purgeDeletedAccount(c: AccountCoordinates, options?: CallOptions): Promise<"purged" | "nothing">;
+  /**
+   * Purges this soft-deleted account, as `getDeletedAccount` found it (the
+   * request uses Azure's own spelling of its location); resolves when the
+   * purge has finished. `nothing` when the service said there was nothing to
+   * purge (204 or 404). A 409 RequestConflict is thrown: the caller retries.
+   */
+  purgeDeletedAccount(deleted: DeletedAccount, options?: CallOptions): Promise<"purged" | "nothing">;
+  /** The live account; undefined when it is not live (including when its resource group does not exist). */
   getAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount | undefined>;
+  /** Restores the soft-deleted account (PUT with `restore: true`), naming its region as Azure spells it. */
   restoreAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount>;
+  /** Deletes the live account (Azure soft-deletes it); an account or group already gone counts as deleted. */
   deleteAccount(c: AccountCoordinates, options?: CallOptions): Promise<void>;
   resourceGroupExists(resourceGroupName: string, options?: CallOptions): Promise<boolean>;
   /** GET of an ARM resource by id (storage accounts); false on 404. */
@@ -143,15 +164,49 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
 
 const isNotFound = (e: unknown): boolean => (e as { statusCode?: number })?.statusCode === 404;
 
+/** ARM's error code of a RestError (its body's `error.code`). */
+const armCode = (e: unknown): string | undefined =>
+  (e as { details?: { error?: { code?: string } } })?.details?.error?.code ?? (e as { code?: string })?.code;
+
+const decoded = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/**
+ * The location of a soft-deleted account as Azure spells it (the creator's
+ * spelling, `East US`), from its id; requests about that account use it,
+ * because whether Azure finds a deleted account under another spelling is
+ * not recorded.
+ */
+export function spelledLocation(deleted: Pick<DeletedAccount, "id" | "location">): string {
+  const segment = /\/locations\/([^/]+)\//i.exec(deleted.id)?.[1];
+  return segment ? decoded(segment) : deleted.location;
+}
+
+/** Whether a deleted account is the one these coordinates name: name and group case-insensitively, location normalized. */
+function names(d: DeletedAccount, c: AccountCoordinates): boolean {
+  return (
+    d.accountName.toLowerCase() === c.accountName.toLowerCase() &&
+    d.resourceGroupName.toLowerCase() === c.resourceGroupName.toLowerCase() &&
+    d.location === normalizeLocation(c.location) &&
+    d.subscriptionId.toLowerCase() === c.subscriptionId.toLowerCase()
+  );
+}
+
 function toDeletedAccount(raw: Account, subscriptionId: string): DeletedAccountDetails {
+  // Azure echoes the location as written at creation (`East US`); the id is kept as Azure wrote it, the location normalized.
   const id = raw.id ?? "";
   const group = /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] ?? "";
   const properties = raw.properties ?? {};
   const out: DeletedAccountDetails = {
     id,
     accountName: raw.name ?? "",
-    location: normalizeLocation(raw.location ?? /\/locations\/([^/]+)\//i.exec(id)?.[1] ?? ""),
-    resourceGroupName: group,
+    location: normalizeLocation(raw.location ?? decoded(/\/locations\/([^/]+)\//i.exec(id)?.[1] ?? "")),
+    resourceGroupName: decoded(group),
     subscriptionId: /^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? subscriptionId,
     userOwnedStorageIds: (properties.userOwnedStorage ?? []).map((s) => s.resourceId ?? "").filter((s) => s !== ""),
   };
@@ -179,6 +234,26 @@ function toLiveAccount(raw: Account): LiveAccount {
   };
 }
 
+/**
+ * Finds a soft-deleted account: first at the path with the normalized
+ * location (one request, what every SDK sends); when that finds nothing, in
+ * the subscription's list (every page), because Azure keeps the location as
+ * written at creation and may match the path's spelling literally. The list
+ * item is the whole deleted-account body, with Azure's own id.
+ */
+async function findDeletedAccount(client: CognitiveServicesManagementClient, c: AccountCoordinates, subscriptionId: string, options?: CallOptions): Promise<DeletedAccountDetails | undefined> {
+  try {
+    return toDeletedAccount(await client.deletedAccounts.get(normalizeLocation(c.location), c.resourceGroupName, c.accountName, options), subscriptionId);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  for await (const raw of client.deletedAccounts.list(options)) {
+    const deleted = toDeletedAccount(raw, subscriptionId);
+    if (names(deleted, c)) return deleted;
+  }
+  return undefined;
+}
+
 function createSession(client: CognitiveServicesManagementClient, subscriptionId: string, endpoint: string): ArmSession {
   /** A GET through the client's own pipeline (token, retries) for resource types this SDK has no client for. */
   const getJson = async (path: string, apiVersion: string, options?: CallOptions): Promise<{ status: number; body: unknown }> => {
@@ -203,12 +278,7 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
   return {
     subscriptionId,
     async getDeletedAccount(c, options) {
-      try {
-        return toDeletedAccount(await client.deletedAccounts.get(c.location, c.resourceGroupName, c.accountName, options), subscriptionId);
-      } catch (e) {
-        if (isNotFound(e)) return undefined;
-        throw e;
-      }
+      return findDeletedAccount(client, c, subscriptionId, options);
     },
     async listDeletedAccounts(options) {
       const all: DeletedAccount[] = [];
@@ -218,10 +288,10 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
       }
       return all;
     },
-    async purgeDeletedAccount(c, options) {
+    async purgeDeletedAccount(deleted, options) {
       let status = 0;
       try {
-        const poller = await client.deletedAccounts.beginPurge(c.location, c.resourceGroupName, c.accountName, {
+        const poller = await client.deletedAccounts.beginPurge(spelledLocation(deleted), deleted.resourceGroupName, deleted.accountName, {
           updateIntervalInMs: POLL_INTERVAL_MS,
           abortSignal: options?.abortSignal,
           onResponse: (raw) => {
@@ -240,25 +310,41 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
       try {
         return toLiveAccount(await client.accounts.get(c.resourceGroupName, c.accountName, options));
       } catch (e) {
-        if (isNotFound(e)) return undefined;
-        throw e;
+        if (!isNotFound(e)) throw e;
+        if (armCode(e) === "ResourceGroupNotFound") {
+          report(
+            `resource group '${c.resourceGroupName}' does not exist (404 ResourceGroupNotFound), so account '${c.accountName}' is not live. ` +
+              "Deleting a group soft-deletes the accounts in it: to recover one, recreate the group with the same name first; listDeletedAccounts() shows them.",
+          );
+        }
+        return undefined;
       }
     },
     async restoreAccount(c, options) {
+      // Name the region as Azure spells it for this account; ARM accepts any
+      // spelling of a region in a PUT body, and this one is the service's own.
+      const deleted = await findDeletedAccount(client, c, subscriptionId, options);
       const poller = await client.accounts.beginCreate(
         c.resourceGroupName,
         c.accountName,
-        { location: c.location, properties: { restore: true } },
+        { location: deleted ? spelledLocation(deleted) : c.location, properties: { restore: true } },
         { updateIntervalInMs: POLL_INTERVAL_MS, abortSignal: options?.abortSignal },
       );
       return toLiveAccount(await poller.pollUntilDone({ abortSignal: options?.abortSignal }));
     },
     async deleteAccount(c, options) {
-      const poller = await client.accounts.beginDelete(c.resourceGroupName, c.accountName, {
-        updateIntervalInMs: POLL_INTERVAL_MS,
-        abortSignal: options?.abortSignal,
-      });
-      await poller.pollUntilDone({ abortSignal: options?.abortSignal });
+      try {
+        const poller = await client.accounts.beginDelete(c.resourceGroupName, c.accountName, {
+          updateIntervalInMs: POLL_INTERVAL_MS,
+          abortSignal: options?.abortSignal,
+        });
+        await poller.pollUntilDone({ abortSignal: options?.abortSignal });
+      } catch (e) {
+        // Already gone: the account (ResourceNotFound) or its whole group (ResourceGroupNotFound, which soft-deleted it).
+        const code = armCode(e);
+        if (isNotFound(e) && (code === undefined || code === "ResourceNotFound" || code === "ResourceGroupNotFound")) return;
+        throw e;
+      }
     },
     async resourceGroupExists(resourceGroupName, options) {
       const { status } = await getJson(`/subscriptions/${subscriptionId}/resourcegroups/${encodeURIComponent(resourceGroupName)}`, API_VERSIONS.resources, options);

@@ -66,12 +66,8 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
         `a role on the resource group is not enough, because a deleted account is no longer inside its group. Azure said: ${message}`
       );
     }
-    if (code === "ResourceGroupNotFound") {
-      return (
-        `${ctx.action} failed: resource group '${ctx.resourceGroupName ?? "?"}' does not exist (404 ResourceGroupNotFound). ` +
-        "A deleted resource group cannot be recovered: recreate it with the same name and location first, then run `pulumi up` again."
-      );
-    }
+    const described = describeAccountStateError(status, code, message, ctx);
+    if (described) return described;
     if (code === "FlagMustBeSetForRestore") {
       return (
         `${ctx.action} failed: a soft-deleted account holds this name (409 FlagMustBeSetForRestore). ` +
@@ -92,6 +88,40 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
   }
   if (e.code && e.message) return `${ctx.action} failed: ${e.code}: ${firstLine(e.message)}`;
   return `${ctx.action} failed: ${firstLine(e.message ?? String(error))}`;
+}
+
+// ---- errors about the state of accounts and groups (issue #9, #11) ------------------------------
+// Kept apart from the credential and TLS messages above: each names ARM's code, the cause and the fix.
+
+/** The message for an ARM error about the account's or group's state, or undefined when `code` is not one of them. */
+export function describeAccountStateError(status: number, code: string | undefined, message: string, ctx: FailureContext): string | undefined {
+  const group = ctx.resourceGroupName ?? "?";
+  switch (code) {
+    case "ResourceGroupNotFound":
+      return (
+        `${ctx.action} failed: resource group '${group}' does not exist (${status} ResourceGroupNotFound). ` +
+        "Deleting a group soft-deletes the accounts in it, and a deleted group cannot be recovered: recreate it with the same name and location, " +
+        "then run `pulumi up` again (listDeletedAccounts({ resourceGroupName }) shows the accounts it held)."
+      );
+    case "CanNotCreateMultipleFreeAccounts":
+      return (
+        `${ctx.action} failed: the subscription already has a free-tier (F0) account of this kind, live or soft-deleted, and Azure allows one per kind (${status} CanNotCreateMultipleFreeAccounts). ` +
+        "A soft-deleted F0 account keeps the slot for 48 hours: find it with listDeletedAccounts() and purge it (PurgedDeletedAccount) or recover and reuse it (RecoveredAccount), " +
+        `or choose a paid SKU such as S0. Azure said: ${message}`
+      );
+    case "CannotDeleteResource":
+      return (
+        `${ctx.action} failed: the account still has nested resources, such as AI Foundry projects (${status} CannotDeleteResource), and Azure deletes an account only once they are gone. ` +
+        `Delete its projects (and their model deployments) first, by removing them from the stack or in the portal, then run again. Azure said: ${message}`
+      );
+    case "RequestConflict":
+      return (
+        `${ctx.action} failed: Azure answered ${status} RequestConflict: another operation on this account is still in progress (a soft delete that just happened settles for a while). ` +
+        `Run \`pulumi up\` again in a few minutes. Azure said: ${message}`
+      );
+    default:
+      return undefined;
+  }
 }
 
 function firstLine(text: string | undefined): string {

@@ -43,6 +43,7 @@ const deletedNames = async () => Object.values((await state()).deletedAccounts).
 const liveNames = async () => Object.values((await state()).accounts).map((a) => a.name).sort();
 const failureOf = (p: Promise<unknown>) => p.then(() => "no error", (e: Error) => e.message);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const throttled = () => ({ status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "Please try again after '1' seconds." } } });
 
 /**
