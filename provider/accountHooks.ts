@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { armSession } from "./azureSession";
+import { armSession, type DeletedAccount } from "./azureSession";
 import { type ResolvedInputs, normalizeLocation } from "./inputs";
 import { runHook } from "./lifecycle";
 import { knownValue, rememberProgramConfig, tell } from "./programRuntime";
@@ -33,6 +33,13 @@ export interface GuardedAccount {
    * policy resource already names what a first create will meet).
    */
   previewReplacementsOnly?: boolean;
+  /**
+   * The account's soft-delete policy, when a policy resource decides the first
+   * create (`ReclaimableAccount`, `reclaimSoftDeletedAccounts`). Unset for a
+   * guard, which always purges. With "recover" or "fail" the hooks purge only
+   * the account's own predecessor, deleted by a replacement in this update.
+   */
+  ifSoftDeleted?: pulumi.Input<string>;
 }
 
 /** A create that carries azure-native's restore flag restores the soft-deleted account: never purge it. */
@@ -65,6 +72,33 @@ function sameAccount(c: ResolvedInputs, inputs: Record<string, unknown> | undefi
   return same(inputs.accountName, c.accountName) && same(inputs.resourceGroupName, c.resourceGroupName) && typeof inputs.location === "string" && normalizeLocation(inputs.location) === c.location;
 }
 
+/**
+ * The soft-deleted account that would refuse a create of this name: same
+ * name and group, in any region (a replacement that moves the account to
+ * another region leaves its predecessor soft-deleted in the old one).
+ */
+async function blockingDeletedAccount(c: ResolvedInputs): Promise<{ at: ResolvedInputs; deleted: DeletedAccount } | undefined> {
+  const session = await armSession(c.subscriptionId);
+  const here = await session.getDeletedAccount(c);
+  if (here) return { at: c, deleted: here };
+  const elsewhere = (await session.listDeletedAccounts()).find(
+    (d) => d.accountName.toLowerCase() === c.accountName.toLowerCase() && d.resourceGroupName.toLowerCase() === c.resourceGroupName.toLowerCase(),
+  );
+  return elsewhere ? { at: { ...c, location: elsewhere.location }, deleted: elsewhere } : undefined;
+}
+
+/** When this program (the update's) started, less a margin for the difference between this clock and Azure's. */
+const UPDATE_STARTED_AT_MS = Date.now() - process.uptime() * 1000 - 30_000;
+
+/**
+ * Whether the account was deleted during this update: the delete half of a
+ * delete-before-replace runs after the program has started, so its deletion
+ * date is later. (A delete hook would tell it exactly, but delete hooks make
+ * `pulumi destroy` demand `--run-program`: pkg/engine/destroy.go, newDestroySource.)
+ */
+const deletedDuringThisUpdate = (deleted: DeletedAccount): boolean =>
+  deleted.deletionDate !== undefined && Date.parse(deleted.deletionDate) >= UPDATE_STARTED_AT_MS;
+
 async function purgeFor(c: ResolvedInputs, why: string): Promise<boolean> {
   tell(`${why}: purging soft-deleted account ${describeAccount(c)} so the account can be created under its name; a purge is permanent`);
   const outcome = await runHook(
@@ -72,6 +106,21 @@ async function purgeFor(c: ResolvedInputs, why: string): Promise<boolean> {
     async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
   );
   return outcome.purged;
+}
+
+/**
+ * Whether the hooks may purge the soft-deleted account before this create:
+ * always for a guard and for "purge"; for "recover" and "fail" only when it is
+ * the account's own predecessor, deleted by a replacement earlier in this
+ * update. Otherwise the policy did not decide
+ * this create (a targeted update, a lost policy state): refuse rather than purge.
+ */
+function mayPurge(policy: string | undefined, deletedHere: boolean, c: ResolvedInputs): true | string {
+  if (policy === undefined || policy === "purge" || deletedHere) return true;
+  return (
+    `account ${describeAccount(c)} is soft-deleted and this create does not carry the restore flag, so its soft-delete policy ("${policy}") did not decide it in this update ` +
+    "(for example a targeted update, or a policy left out of the run). Nothing was purged. Run `pulumi up --refresh` so the policy decides again."
+  );
 }
 
 /**
@@ -93,17 +142,22 @@ export function purgeBeforeCreateHooks(guarded: GuardedAccount): pulumi.Resource
       const c = await resolveGuarded(guarded);
       if (!c.known) return;
       if (!sameAccount(c, args.newInputs)) {
-        tell(`account ${args.name} is not the account '${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location}) that guard ${guarded.name} watches; nothing purged`);
+        tell(`account ${args.name} is not the account '${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location}) that ${guarded.name} watches; nothing purged`);
         return;
       }
       const session = await armSession(c.subscriptionId);
       if (pulumi.runtime.isDryRun()) {
-        const [live, deleted] = await Promise.all([session.getAccount(c), session.getDeletedAccount(c)]);
+        const live = await session.getAccount(c);
+        const deleted = live ? undefined : await blockingDeletedAccount(c);
         if (live) tell(`account ${describeAccount(c)} is live and will be created again: the replacement deletes it first (Azure soft-deletes it), then ${guarded.name} purges it before the create; a purge is permanent`);
-        else if (deleted && !guarded.previewReplacementsOnly) tell(`up will purge soft-deleted account ${describeAccount(c)} before creating the account; a purge is permanent`);
+        else if (deleted && !guarded.previewReplacementsOnly) tell(`up will purge soft-deleted account ${describeAccount(deleted.at)} before creating the account; a purge is permanent`);
         return;
       }
-      await purgeFor(c, `guard ${guarded.name}, before the create of account ${args.name}`);
+      const blocking = await blockingDeletedAccount(c);
+      if (!blocking) return;
+      const allowed = mayPurge(await knownValue(guarded.ifSoftDeleted), deletedDuringThisUpdate(blocking.deleted), blocking.at);
+      if (allowed !== true) throw new Error(allowed);
+      await purgeFor(blocking.at, `${guarded.name}, before the create of account ${args.name}`);
     },
     { onDryRun: true },
   );
@@ -114,7 +168,9 @@ export function purgeBeforeCreateHooks(guarded: GuardedAccount): pulumi.Resource
     if (!c.known || !sameAccount(c, args.newInputs)) return false;
     retries[args.urn] = (retries[args.urn] ?? 0) + 1;
     if (retries[args.urn] > MAX_RETRIES_AFTER_PURGE) return false;
-    return purgeFor(c, `guard ${guarded.name}: the create of account ${args.name} met a soft-deleted account`);
+    const blocking = await blockingDeletedAccount(c);
+    if (!blocking || mayPurge(await knownValue(guarded.ifSoftDeleted), deletedDuringThisUpdate(blocking.deleted), blocking.at) !== true) return false;
+    return purgeFor(blocking.at, `${guarded.name}: the create of account ${args.name} met a soft-deleted account`);
   });
   return { beforeCreate: [beforeCreate], onError: [onError] };
 }

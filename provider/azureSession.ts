@@ -3,6 +3,7 @@ import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cogn
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
 import { report } from "./lifecycle";
+import { isClaimed } from "./claims";
 import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
@@ -100,7 +101,12 @@ export interface ArmSession {
   /** Restores the soft-deleted account (PUT with `restore: true`), naming its region as Azure spells it. */
   restoreAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount>;
   /** Deletes the live account (Azure soft-deletes it); an account or group already gone counts as deleted. */
-  deleteAccount(c: AccountCoordinates, options?: CallOptions): Promise<void>;
+  /**
+   * Deletes a live account (Azure soft-deletes it); already gone is success.
+   * Deletes only when `restoredByThisResource` is true and no resource of the
+   * running update declares the account; otherwise leaves it live and says why.
+   */
+  deleteAccount(c: AccountCoordinates, options?: CallOptions & { restoredByThisResource?: boolean }): Promise<void>;
   resourceGroupExists(resourceGroupName: string, options?: CallOptions): Promise<boolean>;
   /** GET of an ARM resource by id (storage accounts); false on 404. */
   resourceExists(id: string, apiVersion: string, options?: CallOptions): Promise<boolean>;
@@ -333,6 +339,20 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
       return toLiveAccount(await poller.pollUntilDone({ abortSignal: options?.abortSignal }));
     },
     async deleteAccount(c, options) {
+      // The one path that deletes a live account. Provider code stored in old states (0.1.0) calls it
+      // without saying whether the resource restored the account, and may run in a replacement whose
+      // successor declares the account: both leave the account live.
+      if (options?.restoredByThisResource !== true) {
+        report(
+          `leaving account '${c.accountName}' in resource group '${c.resourceGroupName}' live: this state was written by an older pulumi-cognitive-reclaim that did not say whether the resource restored or adopted the account. ` +
+            "Run `pulumi up` once (it stores the current provider code), then destroy again to delete an account the resource restored.",
+        );
+        return;
+      }
+      if (isClaimed(c)) {
+        report(`leaving account '${c.accountName}' in resource group '${c.resourceGroupName}' live: a resource of this update declares it`);
+        return;
+      }
       try {
         const poller = await client.accounts.beginDelete(c.resourceGroupName, c.accountName, {
           updateIntervalInMs: POLL_INTERVAL_MS,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
@@ -9,6 +10,12 @@ export interface ReclaimSoftDeletedAccountsOptions extends SoftDeleteSettings {
 }
 
 const ACCOUNT_TYPE = "azure-native:cognitiveservices:Account";
+
+/** The resource's own type in a URN (`urn:pulumi:stack::project::parent$type::name`: the last `$` segment). */
+export function typeOfUrn(urn: string): string {
+  const types = urn.split("::")[2] ?? "";
+  return types.split("$").pop() ?? "";
+}
 const COMPONENT_TYPE = "cognitive-reclaim:index:ReclaimableAccount";
 
 /**
@@ -35,15 +42,19 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
   pulumi.runtime.registerResourceTransform(async (args) => {
     if (args.type !== ACCOUNT_TYPE || !args.custom) return undefined;
     const parentUrn = args.opts.parent ? await knownValue(args.opts.parent.urn) : undefined;
-    if (parentUrn?.includes(`::${COMPONENT_TYPE}`)) return undefined;
+    if (parentUrn && typeOfUrn(parentUrn) === COMPONENT_TYPE) return undefined;
     const props = args.props as AccountInputs;
+    if (props.accountName === undefined) return undefined; // autonamed: a fresh random name never meets a soft-deleted one
     if (props.location === undefined) {
       tell(`account ${args.name} has no location; it is left without soft-delete handling (soft-deleted accounts are kept per location)`);
       return undefined;
     }
     const settings = { ...defaults, ...(accounts[args.name] ?? {}) };
     const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
-    const attached = attachSoftDeleteHandling(args.name, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId });
+    // The policy and hooks live at the stack's root: name them after the account's whole URN path, so
+    // two accounts of the same name under different parents do not collide.
+    const handlingName = parentUrn ? `${args.name}-${createHash("sha256").update(parentUrn).digest("hex").slice(0, 8)}` : args.name;
+    const attached = attachSoftDeleteHandling(handlingName, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId });
     const dependsOn = [...((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), attached.policy];
     return {
       props: { ...props, properties: attached.properties },

@@ -121,6 +121,7 @@ export function attachSoftDeleteHandling(
         subscriptionId: policy.subscriptionId,
         timeoutMinutes: settings.timeoutMinutes,
         previewReplacementsOnly: true,
+        ifSoftDeleted: settings.ifSoftDeleted ?? "recover",
       });
   return { policy, properties: withRestoreFlag(account.properties, policy.restore), hooks };
 }

@@ -58,25 +58,37 @@ const GUARDED: Row[] = [
     },
   },
   {
-    flow: "a replace-triggering change (kind): azure-native deletes first, the hook purges, the new account is created",
+    flow: "a replace-triggering change (location): azure-native deletes first, the hook purges the old one, the new account is created",
     program: "guarded", name: "free",
     play: async (world, name) => {
       const { events: created } = await firstUp(world);
       expect(created.puts).toEqual([name]);
       const before = await world.nameState(name);
-      const { result, events, preview } = await world.up({ config: { kind: "CognitiveServices" } });
+      const { result, events, preview } = await world.up({ config: { location: "westus" } });
       expect(result.error).toBeUndefined();
       expect(result.steps.find((s) => s.name === "account")?.op).toMatch(/replace/);
       expect(writes(events)).toEqual({ ...none, accountDeletes: [name], purges: [name] });
-      expect(preview.output).toMatch(/will be created again: the replacement deletes it first/);
+      expect(preview.output).toMatch(/will be created again: the replacement deletes it first[^\n]*a purge is permanent/);
       const after = await world.nameState(name);
       expect(after.live).toBe(true);
       expect(after.internalId).not.toBe(before.internalId);
     },
   },
   {
-    flow: "up --replace of the account",
+    flow: "up --replace of the account fails cleanly without deleteBeforeReplace (azure-native cannot create a second account of the name)",
     program: "guarded", name: "free",
+    play: async (world, name) => {
+      await firstUp(world);
+      const { result, events } = await world.up({ replace: ["account"] });
+      expect(result.ok).toBe(false);
+      expect(result.output).toContain("cannot create already existing resource");
+      expect(writes(events)).toEqual(none);
+      expect(await world.nameState(name)).toMatchObject({ live: true });
+    },
+  },
+  {
+    flow: "up --replace of the account with deleteBeforeReplace: delete, purge by the hook, create",
+    program: "guarded", name: "free", config: { deleteBeforeReplace: "true" },
     play: async (world, name) => {
       await firstUp(world);
       const { result, events } = await world.up({ replace: ["account"] });

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type LiveAccount } from "../azureSession";
-import { claimAccount, handOverAccount, isClaimed, isHandedOver } from "../claims";
+import { accountKey, claimAccount, handOverAccount, isClaimed, isHandedOver } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
 import { previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -76,10 +76,14 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
 
   async diff(_id, olds, news) {
     const result = diffInputs(olds, news);
-    if (result.replaces?.length && olds.restored === true) {
-      // The successor is created first and finds the account live: it inherits what this resource restored.
-      handOverAccount(pickInputs(news));
-      report(`RecoveredAccount: replacing the resource for account ${describeAccount(pickInputs(news))}; the account stays live and its replacement takes it over (it is not deleted)`);
+    const before = pickInputs(olds);
+    const after = pickInputs(news);
+    // Asked even for `up --replace`, whose replacement the diff does not decide: if this resource is
+    // replaced, its successor (created first) finds the same account live and inherits what this one
+    // restored. Only for the same account: a successor declaring another account merely adopts it.
+    if (olds.restored === true && accountKey(before) === accountKey(after)) {
+      handOverAccount(after);
+      if (result.replaces?.length) report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live and its replacement takes it over (it is not deleted)`);
     }
     return result;
   },
@@ -123,7 +127,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     await runHook(hookOptions("deletion of account", c), async (run) => {
       const session = await armSession(c.subscriptionId);
       report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
-      await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal }));
+      await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal, restoredByThisResource: true }));
       if (c.purgeOnDestroy) await purgeIfSoftDeleted(session, c, run);
     });
   },

@@ -156,7 +156,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
           : after.ifSoftDeleted === "purge"
             ? `up will purge it, then create the account again; ${PERMANENT}`
             : 'up will fail, as ifSoftDeleted is "fail"';
-      report(`ReclaimableAccount: refresh found account ${describeAccount(c)} soft-deleted: ${what}`);
+      report(`ReclaimableAccount: refresh found account ${describeAccount(c)} gone: if it is soft-deleted, ${what}`);
     }
     // Settings and the account's fingerprint change nothing in Azure: an in-place update, no request.
     const settingsChanged = before.ifSoftDeleted !== after.ifSoftDeleted || before.accountFingerprint !== after.accountFingerprint || before.retained !== after.retained;
@@ -177,35 +177,30 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const found = await runHook({ ...hookOptions(c, state.ifSoftDeleted), action: `refresh of the soft-delete policy for account ${describeAccount(c)}` }, async (run) =>
       lookUp(await armSession(c.subscriptionId), c, run.signal),
     );
-    // The account was deleted out of band (its own refresh drops it): decide again before it is created again.
-    const pendingDecision = found.found === "soft-deleted";
-    if (pendingDecision) report(`refresh: account ${describeAccount(c)} is soft-deleted; the next update decides again (ifSoftDeleted: "${state.ifSoftDeleted}")`);
     const inputs = withoutUndefined({ ...c, ifSoftDeleted: state.ifSoftDeleted, accountFingerprint: state.accountFingerprint, retained: state.retained });
-    return { id, props: withoutUndefined({ ...state, pendingDecision }), inputs };
+    if (found.found === "live") {
+      // The account exists: no request may carry the restore flag any more (a refresh can bring drift
+      // that azure-native then updates, and Azure refuses the flag on a live account).
+      return { id, props: withoutUndefined({ ...state, restore: false, restoredFingerprint: undefined, pendingDecision: false, found: "live" as const }), inputs };
+    }
+    // The account is gone (deleted out of band: its own refresh drops it; or purged, or never created):
+    // decide again before it is created again.
+    report(`refresh: account ${describeAccount(c)} is ${found.found === "free" ? "gone (the name is free)" : "soft-deleted"}; the next update decides again (ifSoftDeleted: "${state.ifSoftDeleted}")`);
+    return { id, props: withoutUndefined({ ...state, pendingDecision: true }), inputs };
   },
 
   async update(_id, olds, news) {
     const previous = recordedOutputs<SoftDeletePolicyOutputs>(olds);
     const c = pickInputs(news);
     const { ifSoftDeleted, accountFingerprint, retained } = extras(news);
-    if (previous.pendingDecision) {
+    // Decide again after a refresh found the account gone, and when the account's inputs changed while
+    // a restore was decided: the restoring create may not have happened yet (a failed or interrupted up).
+    if (previous.pendingDecision || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
       const decided = await runHook(hookOptions(c, ifSoftDeleted), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
-      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, ...decided, restored: previous.restored || decided.restored, purged: decided.purged } satisfies SoftDeletePolicyOutputs) };
+      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, ...decided, restored: previous.restored || decided.restored, purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
     }
-    // The restore flag stays only while the account's inputs are the ones it was decided for; no request.
-    const keep = previous.restore === true && previous.restoredFingerprint !== undefined && previous.restoredFingerprint === accountFingerprint;
-    return {
-      outs: withoutUndefined({
-        ...previous,
-        ...c,
-        ifSoftDeleted,
-        accountFingerprint,
-        retained,
-        restore: keep,
-        restoredFingerprint: keep ? previous.restoredFingerprint : undefined,
-        pendingDecision: false,
-      } satisfies SoftDeletePolicyOutputs),
-    };
+    // Settings only: no request, the decision stands.
+    return { outs: withoutUndefined({ ...previous, ...c, ifSoftDeleted, accountFingerprint, retained, pendingDecision: false } satisfies SoftDeletePolicyOutputs) };
   },
 
   async delete(_id, props) {

@@ -6,8 +6,9 @@ import { PurgedDeletedAccount } from "pulumi-cognitive-reclaim";
  * Flow program: purge-before-recreate with a guard and a plain azure-native
  * account. Config (namespace `flow`) varies it between runs: `guardName`,
  * `guardAlias` (the guard's previous name), `accountResource`, `accountAlias`,
- * `kind` (a replace-triggering change), `tag` (an in-place change),
- * `retainOnDelete`, `purgeOnDestroy`, `declare` ("none" stops declaring both).
+ * `location` (azure-native replaces the account for it), `kind`, `tag` (in-place
+ * changes), `retainOnDelete`, `deleteBeforeReplace`, `purgeOnDestroy`, `declare`
+ * ("none" stops declaring both).
  */
 const config = new pulumi.Config("flow");
 const accountName = config.require("accountName");
@@ -41,6 +42,7 @@ if (config.get("declare") !== "none") {
       hooks: guard.accountHooks,
       aliases: accountAlias ? [{ name: accountAlias }] : undefined,
       retainOnDelete: config.getBoolean("retainOnDelete") ?? false,
+      deleteBeforeReplace: config.getBoolean("deleteBeforeReplace"),
     },
   );
 }
