@@ -133,7 +133,7 @@ function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean)
 }
 
 /** The session for a subscription, built once per process (and per endpoint settings), however many callers ask at once. */
-export function armSession(subscriptionId: string): Promise<ArmSession> {
+export async function armSession(subscriptionId: string): Promise<ArmSession> {
   const endpoints = resolveEndpoints();
   const principal = servicePrincipal();
   const key = JSON.stringify([subscriptionId.toLowerCase(), endpoints, principal?.tenantId, principal?.clientId]);
