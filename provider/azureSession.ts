@@ -3,6 +3,7 @@ import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cogn
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
 import { pollToCompletion, retryAfterWatcher } from "./pollSchedule";
+import { transportWatchPolicy } from "./transportFailures";
 import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
@@ -125,7 +126,8 @@ function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean)
     // Imported here, not at the top: this code is serialized into the state and
     // runs in the provider host, where modules resolve from the user's project.
     const identity = await import("@azure/identity");
-    const options = { authorityHost, disableInstanceDiscovery };
+    // The watch notes TLS and connect failures, which MSAL reports without their cause.
+    const options = { authorityHost, disableInstanceDiscovery, additionalPolicies: [{ policy: transportWatchPolicy(), position: "perRetry" as const }] };
     return principal
       ? new identity.ClientSecretCredential(principal.tenantId, principal.clientId, principal.clientSecret, options)
       : new identity.DefaultAzureCredential(options);
@@ -146,7 +148,10 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
       credentialScopes: [`${endpoints.audience}/.default`],
       retryOptions: RETRY_OPTIONS,
       // One pacing limit for the whole process, shared by every session (armPacing).
-      additionalPolicies: [{ policy: armPacingPolicy(), position: "perRetry" }],
+      additionalPolicies: [
+        { policy: armPacingPolicy(), position: "perRetry" },
+        { policy: transportWatchPolicy(), position: "perRetry" },
+      ],
       userAgentOptions: { userAgentPrefix: "pulumi-cognitive-reclaim" },
     });
     return createSession(client, subscriptionId, endpoints.resourceManager);
