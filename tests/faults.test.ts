@@ -43,6 +43,14 @@ const deletedNames = async () => Object.values((await state()).deletedAccounts).
 const liveNames = async () => Object.values((await state()).accounts).map((a) => a.name).sort();
 const failureOf = (p: Promise<unknown>) => p.then(() => "no error", (e: Error) => e.message);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until the emulator has answered a request (synchronising on its log, not on a sleep). */
+async function untilAnswered(method: string, pathEnd: string): Promise<void> {
+  for (;;) {
+    const log = await ctx.emulator.control.requests();
+    if (log.some((r) => r.method === method && r.path.endsWith(pathEnd) && r.status !== 0)) return;
+    await sleep(20);
+  }
+}
 const throttled = () => ({ status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "Please try again after '1' seconds." } } });
 
 async function startedHost(env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
@@ -210,7 +218,7 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ purgeDurationMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, GUARD, "killp").up().catch((e: Error) => e);
-      await sleep(900);
+      await untilAnswered("DELETE", "/deletedAccounts/killp");
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
@@ -232,7 +240,7 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ provisioningLagMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, RECOVERED, "killr").up().catch((e: Error) => e);
-      await sleep(900);
+      await untilAnswered("PUT", "/accounts/killr");
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
