@@ -54,7 +54,8 @@ async function serializedProvider(): Promise<string> {
 
 /** The `@pulumi/pulumi` the provider host runs: the one installed in the bench project, as in a user's. */
 function pulumiVersion(): string {
-  const text = readFileSync(join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8");
+  // Resolved from the project folder, as the provider host resolves it.
+  const text = readFileSync(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }), "utf8");
   return String((JSON.parse(text) as { version?: string }).version);
 }
 
@@ -81,8 +82,13 @@ async function timedCreate(h: ProviderHost, name: string): Promise<number> {
 }
 
 
-/** Operation lengths around each nominal one, spread over one 2 s interval of the plain SDK's polls: real purges do not end on its grid. */
-const PHASES_MS = [-800, -400, 0, 400, 800];
+/**
+ * Operation lengths around each nominal one: the midpoints of five equal
+ * slices of one 2 s interval of the plain SDK's polls. Real purges do not end
+ * on the SDK's grid; a length exactly on it (20 s) would be its best case,
+ * seen 2 round trips after the end, and a length just past it its worst.
+ */
+const PHASES_MS = [-600, -200, 200, 600, 1000];
 
 interface PurgeSample {
   who: "ours" | "plain";
@@ -291,7 +297,7 @@ async function main(): Promise<void> {
   try {
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
     console.log(`serialized provider: ${(await serializedProvider()).length} characters (package installed in bench/.project)`);
-    console.log(`runs on: Node ${process.version} (${process.execPath}), @pulumi/pulumi ${pulumiVersion()} (the provider host's, in bench/.project)`);
+    console.log(`runs on: Node ${process.version} (${process.execPath}), @pulumi/pulumi ${pulumiVersion()} (as the provider host in bench/.project resolves it)`);
     await purgeOverhead(emulator);
     await coldStart(emulator);
     await tokenRequests(emulator);
