@@ -83,12 +83,12 @@ async function timedCreate(h: ProviderHost, name: string): Promise<number> {
 
 
 /**
- * Operation lengths around each nominal one: the midpoints of five equal
+ * Operation lengths around each nominal one: the midpoints of ten equal
  * slices of one 2 s interval of the plain SDK's polls. Real purges do not end
  * on the SDK's grid; a length exactly on it (20 s) would be its best case,
  * seen 2 round trips after the end, and a length just past it its worst.
  */
-const PHASES_MS = [-600, -200, 200, 600, 1000];
+const PHASES_MS = Array.from({ length: 10 }, (_, i) => -900 + 200 * i);
 
 interface PurgeSample {
   who: "ours" | "plain";
@@ -102,7 +102,7 @@ interface PurgeSample {
  * the caller's return) and polls per purge: ours through the provider host
  * (Check then Create of a guard, as `pulumi up` runs it) against a plain
  * `beginPurgeAndWait` with the SDK's default polling, for purges of 1, 5, 20
- * and 60 s. At each length, five purges of each kind run at once, their
+ * and 60 s. At each length, ten purges of each kind run at once, their
  * lengths spread over one plain-SDK poll interval (PHASES_MS).
  */
 async function purgeOverhead(emulator: RunningEmulator): Promise<void> {
