@@ -83,12 +83,17 @@ async function timedCreate(h: ProviderHost, name: string): Promise<number> {
 
 
 /**
- * Operation lengths around each nominal one: the midpoints of ten equal
- * slices of one 2 s interval of the plain SDK's polls. Real purges do not end
- * on the SDK's grid; a length exactly on it (20 s) would be its best case,
- * seen 2 round trips after the end, and a length just past it its worst.
+ * Operation lengths around a nominal one, every 200 ms across a window. Real
+ * purges do not end on either poller's grid, so a single length measures
+ * luck: exactly 20 s is the plain SDK's best case (seen two round trips
+ * after the end), 20.1 s its worst. The window spans whole poll intervals of
+ * both pollers (the SDK's 2 s; ours 1.5 s from 16 s on, 250-450 ms below
+ * 5 s), so that the mean overhead over it is the expected one for each.
  */
-const PHASES_MS = Array.from({ length: 10 }, (_, i) => -900 + 200 * i);
+function lengthOffsetsInMs(seconds: number): number[] {
+  const windowMs = seconds >= 20 ? 6000 : 2000;
+  return Array.from({ length: windowMs / 200 }, (_, i) => -windowMs / 2 + 100 + 200 * i);
+}
 
 interface PurgeSample {
   who: "ours" | "plain";
@@ -102,8 +107,9 @@ interface PurgeSample {
  * the caller's return) and polls per purge: ours through the provider host
  * (Check then Create of a guard, as `pulumi up` runs it) against a plain
  * `beginPurgeAndWait` with the SDK's default polling, for purges of 1, 5, 20
- * and 60 s. At each length, ten purges of each kind run at once, their
- * lengths spread over one plain-SDK poll interval (PHASES_MS).
+ * and 60 s. At each nominal length, 10 (1 s, 5 s) or 30 (20 s, 60 s)
+ * purges of each kind run at once, their lengths spread across a window
+ * (lengthOffsetsInMs).
  */
 async function purgeOverhead(emulator: RunningEmulator): Promise<void> {
   const h = await host(emulator);
@@ -121,7 +127,8 @@ async function purgeOverhead(emulator: RunningEmulator): Promise<void> {
     await plain.deletedAccounts.get(LOCATION, GROUP, "warm").catch(() => undefined);
     for (const seconds of [1, 5, 20, 60]) {
       await e.control.reset();
-      const names = PHASES_MS.flatMap((_, i) => [`g${seconds}-${i}`, `p${seconds}-${i}`]);
+      const offsets = lengthOffsetsInMs(seconds);
+      const names = offsets.flatMap((_, i) => [`g${seconds}-${i}`, `p${seconds}-${i}`]);
       await seedDeleted(e, names);
       const keyOf: Record<string, string> = {};
       for (const [key, deleted] of Object.entries((await e.control.state()).state.deletedAccounts)) keyOf[deleted.account.name] = key;
@@ -129,7 +136,7 @@ async function purgeOverhead(emulator: RunningEmulator): Promise<void> {
         names.filter((n) => n.startsWith("g")).map((name) => h.check(urnOf(TYPE, name), { accountName: "existing" }, { __provider: text, accountName: name, location: LOCATION, resourceGroupName: GROUP })),
       );
       const returned: Record<string, Promise<number>> = {};
-      for (const [i, phase] of PHASES_MS.entries()) {
+      for (const [i, phase] of offsets.entries()) {
         await e.control.settings({ purgeDurationMs: seconds * 1000 + phase });
         const ours = `g${seconds}-${i}`;
         const theirs = `p${seconds}-${i}`;
@@ -168,7 +175,7 @@ async function purgeOverhead(emulator: RunningEmulator): Promise<void> {
       const pollRatio = oursPolls / plainPolls;
       const pollsHold = seconds < 20 || pollRatio <= 3;
       figures.push({
-        name: `purge of ${seconds} s (${PHASES_MS.length} lengths ${ms(seconds * 1000 + PHASES_MS[0])}..${ms(seconds * 1000 + PHASES_MS.at(-1)!)})`,
+        name: `purge of ${seconds} s (${offsets.length} lengths ${ms(seconds * 1000 + offsets[0])}..${ms(seconds * 1000 + offsets.at(-1)!)})`,
         value:
           `ours ${oursPolls.toFixed(1)} polls, overhead mean ${ms(oursMean)} worst ${ms(oursWorst)}; ` +
           `plain beginPurgeAndWait ${plainPolls.toFixed(1)} polls, mean ${ms(plainMean)} worst ${ms(plainWorst)}; polls x${pollRatio.toFixed(2)}`,

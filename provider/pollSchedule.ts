@@ -5,44 +5,60 @@
  * The plain SDK waits 2 s between polls, so a purge that ends just after a
  * poll is seen up to 2 s late, whatever its length: a 1 s purge takes 2 s.
  * Polling every 500 ms fixes that at a cost of 42 polls for a 20 s purge
- * (the SDK needs 12). This schedule waits in proportion to how long the
- * operation has already run: a tenth of the elapsed time, less an allowance
- * for the poll's own round trip, never under 250 ms and never over 1.5 s.
- * Short operations are seen within about 300 ms; long ones within 10 % of
- * their length and at most 1.5 s (less than the SDK's 2 s) late, at under 3
- * times the SDK's polls at 20 s and 60 s (tests/pollSchedule.test.ts has
- * the table, `npm run bench` the measurement).
+ * (the SDK needs 12). This schedule instead sees the end of an operation
+ * within 10 % of the time it has run, or 300 ms, whichever is longer, and
+ * never later than 1.6 s (the SDK: 2 s): it waits that long less the round
+ * trips of the poll that will see the end, as the last poll measured them.
+ * So a short operation is polled about every 280 ms, a long one about every
+ * 1.6 s, at under 3 times the SDK's polls at 20 s and 60 s
+ * (tests/pollSchedule.test.ts has the table, `npm run bench` the measure).
  */
 
 /** The parameters of the schedule; {@link POLL_SCHEDULE} holds the package's. */
 export interface PollSchedule {
+  /** An operation's end is seen within this fraction of the time it has run... */
+  seenWithinFraction: number;
+  /** ...or within this, whichever is longer... */
+  seenWithinMinimumInMs: number;
+  /** ...but never later than this: below the plain SDK's 2 s, so the end is seen sooner than the SDK would see it. */
+  seenWithinMaximumInMs: number;
+  /** A poll's round trip counts against the wait up to this, so a slow or throttled ARM cannot make the polls come faster without bound. */
+  roundTripCapInMs: number;
+  /** Kept in hand for timers and the hop back to the caller. */
+  marginInMs: number;
   /** The shortest wait between two polls. */
   minimumIntervalInMs: number;
-  /** The longest wait between two polls; below the plain SDK's 2 s, so a long operation is never seen later than the SDK would see it. */
-  maximumIntervalInMs: number;
-  /** Each wait is this fraction of the time the operation has run... */
-  elapsedFraction: number;
-  /** ...less this allowance for the round trips of the poll that sees the end, so that the end is seen within the fraction. */
-  roundTripAllowanceInMs: number;
 }
 
 /** The schedule every long-running operation of this package follows. */
 export const POLL_SCHEDULE: PollSchedule = Object.freeze({
-  minimumIntervalInMs: 250,
-  maximumIntervalInMs: 1500,
-  elapsedFraction: 0.1,
-  roundTripAllowanceInMs: 60,
+  seenWithinFraction: 0.1,
+  seenWithinMinimumInMs: 300,
+  seenWithinMaximumInMs: 1600,
+  roundTripCapInMs: 50,
+  marginInMs: 10,
+  minimumIntervalInMs: 100,
 });
+
+/** What the last responses said about pace. */
+export interface PollPace {
+  /** The latest response's `Retry-After` in ms: a floor, as the service asked not to be polled sooner. */
+  retryAfterInMs?: number;
+  /** How long the last poll took; the cap when unknown. */
+  roundTripInMs?: number;
+}
 
 /**
  * How long to wait before the next poll, once the operation has run
- * `elapsedInMs`. A `Retry-After` from the service (`retryAfterInMs`) is a
- * floor: the service asked not to be polled sooner.
+ * `elapsedInMs`. The end is seen at worst one wait and two round trips (the
+ * poll that found it still running, then the one that finds it done) after
+ * it happened, so the wait is the allowed delay less two round trips.
  */
-export function nextPollDelayInMs(elapsedInMs: number, retryAfterInMs = 0, schedule: PollSchedule = POLL_SCHEDULE): number {
-  const proportional = schedule.elapsedFraction * elapsedInMs - schedule.roundTripAllowanceInMs;
-  const bounded = Math.min(schedule.maximumIntervalInMs, Math.max(schedule.minimumIntervalInMs, proportional));
-  return Math.max(bounded, retryAfterInMs);
+export function nextPollDelayInMs(elapsedInMs: number, pace: PollPace = {}, schedule: PollSchedule = POLL_SCHEDULE): number {
+  const seenWithin = Math.min(schedule.seenWithinMaximumInMs, Math.max(schedule.seenWithinMinimumInMs, schedule.seenWithinFraction * elapsedInMs));
+  const roundTrip = Math.min(schedule.roundTripCapInMs, pace.roundTripInMs ?? schedule.roundTripCapInMs);
+  const wait = Math.max(schedule.minimumIntervalInMs, seenWithin - 2 * roundTrip - schedule.marginInMs);
+  return Math.max(wait, pace.retryAfterInMs ?? 0);
 }
 
 /**
@@ -108,10 +124,13 @@ export interface PollOptions {
 export async function pollToCompletion<TResult>(poller: PollerLike<TResult>, options: PollOptions = {}): Promise<TResult> {
   const { setTimeout: sleep } = await import("node:timers/promises");
   const startedAt = options.startedAtInMs ?? Date.now();
+  let roundTripInMs: number | undefined; // the SDK's first poll, inside begin..., was not timed
   while (!poller.isDone()) {
-    const delay = nextPollDelayInMs(Date.now() - startedAt, options.retryAfter?.latestInMs(), options.schedule);
+    const delay = nextPollDelayInMs(Date.now() - startedAt, { retryAfterInMs: options.retryAfter?.latestInMs(), roundTripInMs }, options.schedule);
     await sleep(delay, undefined, { signal: options.abortSignal });
+    const sentAt = Date.now();
     await poller.poll({ abortSignal: options.abortSignal });
+    roundTripInMs = Date.now() - sentAt;
   }
   // Done: this sends nothing, it returns the result or throws the operation's error.
   return poller.pollUntilDone({ abortSignal: options.abortSignal });
