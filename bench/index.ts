@@ -13,7 +13,10 @@ import type { PurgedDeletedAccount as Guard } from "../provider";
 /**
  * `npm run bench`: speed, scale and cost, all through Pulumi's provider host
  * against the emulator, in one run. Prints a table (figure, target, holds)
- * and writes bench/results/latest.json.
+ * and writes bench/results/latest.json. `BENCH_ONLY=purge` (or cold, tokens,
+ * scale, preview) runs one part. It runs on the Node that runs it
+ * (`process.execPath`) and the `@pulumi/pulumi` the project resolves, and
+ * says which.
  */
 
 const GROUP = "rg-bench";
@@ -305,11 +308,12 @@ async function main(): Promise<void> {
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
     console.log(`serialized provider: ${(await serializedProvider()).length} characters (package installed in bench/.project)`);
     console.log(`runs on: Node ${process.version} (${process.execPath}), @pulumi/pulumi ${pulumiVersion()} (as the provider host in bench/.project resolves it)`);
-    await purgeOverhead(emulator);
-    await coldStart(emulator);
-    await tokenRequests(emulator);
-    await scale(emulator);
-    await previewCost(emulator);
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === "purge") await purgeOverhead(emulator);
+    if (!only || only === "cold") await coldStart(emulator);
+    if (!only || only === "tokens") await tokenRequests(emulator);
+    if (!only || only === "scale") await scale(emulator);
+    if (!only || only === "preview") await previewCost(emulator);
   } finally {
     await emulator.stop();
   }
