@@ -111,7 +111,8 @@ function armError(e: AzureErrorLike): { code?: string; message: string } {
 export function describeFailure(error: unknown, ctx: FailureContext, isRestError: (e: unknown) => boolean): string {
   const e = (error ?? {}) as AzureErrorLike;
   const isIdentityError = IDENTITY_ERRORS.includes(e.name ?? "");
-  const failure = transportFailureOf(error) ?? ctx.transportFailure;
+  // A failure noted elsewhere explains this error only if no HTTP answer came (a token that never came, a wait cut short).
+  const failure = transportFailureOf(error) ?? (e.statusCode === undefined ? ctx.transportFailure : undefined);
   // A connect failure is named here for credentials and previews; the generic RestError branch below covers up's.
   if (failure && (failure.kind === "tls" || isIdentityError || ctx.previewBoundInMs !== undefined || isRestError(error))) {
     return transportMessage(failure, failure.host === ctx.authorityHost ? "the token authority" : "Azure Resource Manager", ctx);
@@ -126,7 +127,8 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
     const f = ctx.transportFailure;
     const service = f.host === ctx.authorityHost ? "the token authority" : "Azure Resource Manager";
     return (
-      `${ctx.action} timed out after ${minutes(ctx.timeoutMinutes)} (timeoutMinutes): it could not connect to ${service} (${f.host}): ${f.code}, and retried until then. ` +
+      `${ctx.action} timed out after ${minutes(ctx.timeoutMinutes)} (timeoutMinutes) while waiting for ${ctx.waitingFor ?? "Azure Resource Manager"}: ` +
+      `it could not connect to ${service} (${f.host}): ${f.code}, and retried until then. ` +
       `Check the network and ${f.host === ctx.authorityHost ? "AZURE_AUTHORITY_HOST" : "AZURE_RESOURCE_MANAGER_ENDPOINT"}, then run \`pulumi up\` again.`
     );
   }

@@ -85,17 +85,16 @@ const watch = (): Watch => processSlot<Watch>("transportFailures", () => ({ byHo
 /**
  * The failure to report for a hook that started at `sinceInMs`: the latest
  * at `preferredHost` (the token authority, whose failures MSAL hides), else
- * the latest anywhere. A TLS failure counts whenever it happened: trust is
- * fixed when the process starts (`NODE_EXTRA_CA_CERTS`), and a credential
- * may not ask again after failing. A connect failure counts only if it
- * happened during the hook, as the host may be back.
+ * the latest anywhere during the hook. A TLS failure at the preferred host
+ * counts whenever it happened: trust is fixed when the process starts
+ * (`NODE_EXTRA_CA_CERTS`), and a credential that failed may not ask again.
+ * Anything else counts only if it happened during the hook.
  */
 export function recordedTransportFailure(preferredHost: string | undefined, sinceInMs: number): TransportFailure | undefined {
-  const relevant = (f: TransportFailure | undefined): f is TransportFailure => f !== undefined && (f.kind === "tls" || f.at >= sinceInMs);
+  const recent = (f: TransportFailure | undefined): f is TransportFailure => f !== undefined && f.at >= sinceInMs;
   const preferred = preferredHost === undefined ? undefined : watch().byHost[preferredHost];
-  if (relevant(preferred)) return preferred;
-  const others = Object.values(watch().byHost).filter(relevant);
-  return others.sort((a, b) => b.at - a.at)[0];
+  if (preferred && (preferred.kind === "tls" || recent(preferred))) return preferred;
+  return Object.values(watch().byHost).filter(recent).sort((a, b) => b.at - a.at)[0];
 }
 
 /** Calls `listener` on every failure noted from now on; returns the function that stops it. */

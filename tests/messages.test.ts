@@ -69,8 +69,15 @@ describe("describeFailure", () => {
       case: "up timing out while it could not connect",
       error: Object.assign(new Error("The operation was aborted."), { name: "AbortError" }),
       ctx: { ...base, timeoutMinutes: 0.2, timedOut: true, transportFailure: failure("ECONNREFUSED", "arm.example", "connect") },
-      has: ["timed out after 0.2 minutes (timeoutMinutes)", "could not connect to Azure Resource Manager (arm.example): ECONNREFUSED"],
+      has: ["timed out after 0.2 minutes (timeoutMinutes) while waiting for Azure Resource Manager", "could not connect to Azure Resource Manager (arm.example): ECONNREFUSED"],
       hasNot: [],
+    },
+    {
+      case: "an HTTP answer is not blamed on a TLS failure noted elsewhere",
+      error: Object.assign(new Error("forbidden"), { name: "RestError", statusCode: 403, code: "AuthorizationFailed" }),
+      ctx: { ...base, transportFailure: failure("SELF_SIGNED_CERT_IN_CHAIN", "other.example", "tls") },
+      has: ["403 AuthorizationFailed", "subscription scope"],
+      hasNot: ["TLS", "NODE_EXTRA_CA_CERTS"],
     },
     {
       case: "an odd timeoutMinutes is shown as a duration",
