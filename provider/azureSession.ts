@@ -3,7 +3,7 @@ import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cogn
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
 import { pollToCompletion, retryAfterWatcher } from "./pollSchedule";
-import { transportWatchPolicy } from "./transportFailures";
+import { hostOf, transportWatchPolicy } from "./transportFailures";
 import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
@@ -127,7 +127,7 @@ function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean)
     // runs in the provider host, where modules resolve from the user's project.
     const identity = await import("@azure/identity");
     // The watch notes TLS and connect failures, which MSAL reports without their cause.
-    const options = { authorityHost, disableInstanceDiscovery, additionalPolicies: [{ policy: transportWatchPolicy(), position: "perRetry" as const }] };
+    const options = { authorityHost, disableInstanceDiscovery, additionalPolicies: [{ policy: transportWatchPolicy([hostOf(authorityHost)]), position: "perRetry" as const }] };
     return principal
       ? new identity.ClientSecretCredential(principal.tenantId, principal.clientId, principal.clientSecret, options)
       : new identity.DefaultAzureCredential(options);
@@ -150,7 +150,7 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
       // One pacing limit for the whole process, shared by every session (armPacing).
       additionalPolicies: [
         { policy: armPacingPolicy(), position: "perRetry" },
-        { policy: transportWatchPolicy(), position: "perRetry" },
+        { policy: transportWatchPolicy([hostOf(endpoints.resourceManager)]), position: "perRetry" },
       ],
       userAgentOptions: { userAgentPrefix: "pulumi-cognitive-reclaim" },
     });

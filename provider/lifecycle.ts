@@ -1,6 +1,6 @@
 import { describeFailure, redact } from "./errors";
 import { resolveEndpoints, servicePrincipal, stackConfig } from "./settings";
-import { onTransportFailure, recordedTransportFailure, type TransportFailure } from "./transportFailures";
+import { hostOf, onTransportFailure, recordedTransportFailure, type TransportFailure } from "./transportFailures";
 
 /**
  * The machinery around every hook that talks to Azure, kept apart from what
@@ -42,7 +42,7 @@ export interface HookOptions {
 /** The token authority's `host:port` under the current settings, for telling its failures apart. */
 function authorityHostOf(): string | undefined {
   try {
-    return new URL(resolveEndpoints().authorityHost).host;
+    return hostOf(resolveEndpoints().authorityHost) || undefined;
   } catch {
     return undefined; // the settings error itself is reported by the hook
   }

@@ -45,14 +45,6 @@ export interface TransportFailure {
 const kindOf = (code: unknown): TransportFailure["kind"] | undefined =>
   typeof code !== "string" ? undefined : TLS_TRUST_CODES.includes(code) ? "tls" : CONNECT_CODES.includes(code) ? "connect" : undefined;
 
-const hostOf = (url: unknown): string => {
-  try {
-    return typeof url === "string" ? new URL(url).host : "";
-  } catch {
-    return "";
-  }
-};
-
 interface ErrorLike {
   code?: unknown;
   cause?: unknown;
@@ -107,23 +99,39 @@ export function onTransportFailure(listener: (failure: TransportFailure) => void
   };
 }
 
-/** A per-attempt pipeline policy that notes TLS and connect failures, then rethrows them unchanged (retrying stays the SDK's). */
-export function transportWatchPolicy(): PipelinePolicy {
+/**
+ * A per-attempt pipeline policy that notes TLS and connect failures at the
+ * given hosts (`host[:port]`, as `URL.host` spells it), then rethrows them
+ * unchanged: retrying stays the SDK's. Other hosts are not watched: the
+ * `DefaultAzureCredential` chain probes hosts that are expected to be
+ * unreachable (the managed identity endpoint on a workstation).
+ */
+export function transportWatchPolicy(hosts: readonly string[]): PipelinePolicy {
   return {
     name: "pulumiCognitiveReclaimTransportWatch",
     async sendRequest(request, next) {
       try {
         return await next(request);
       } catch (error) {
-        const failure = transportFailureOf(error);
+        const host = hostOf(request.url);
+        const failure = hosts.includes(host) ? transportFailureOf(error) : undefined;
         if (failure) {
-          const noted = { ...failure, host: failure.host || hostOf(request.url) };
+          const noted = { ...failure, host };
           const all = watch();
-          all.byHost[noted.host] = noted;
+          all.byHost[host] = noted;
           for (const listener of [...all.listeners]) listener(noted);
         }
         throw error;
       }
     },
   };
+}
+
+/** `URL.host` of a URL (`host[:port]`, default port left out), or "" when it is not one. */
+export function hostOf(url: unknown): string {
+  try {
+    return typeof url === "string" ? new URL(url).host : "";
+  } catch {
+    return "";
+  }
 }
