@@ -27,6 +27,30 @@ it("ten concurrent first calls share one session, one credential and one token r
   expect(processArmPacer()).toMatchObject({ active: 0, queue: [] });
 });
 
+it("the pacing limit is the process's: a 429 met by one session holds back another session's requests", async () => {
+  await seedWorld(ctx.emulator, { deleted: ["gate"] });
+  const other = "00000000-0000-0000-0000-00000000beef";
+  const [first, second] = await Promise.all([armSession(ctx.emulator.subscriptionId), armSession(other)]);
+  expect(first).not.toBe(second);
+  await ctx.emulator.control.addFault({
+    method: "GET",
+    path: "/deletedAccounts/gate$",
+    times: 1,
+    response: { status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "Please try again after '1' seconds." } } },
+  });
+  const gated = first.getDeletedAccount(coordinates("gate"));
+  let throttledAt: number | undefined;
+  while (throttledAt === undefined) {
+    throttledAt = (await ctx.emulator.control.requests()).find((r) => r.status === 429)?.at;
+    if (throttledAt === undefined) await new Promise((r) => setTimeout(r, 10));
+  }
+  await second.getDeletedAccount({ ...coordinates("elsewhere"), subscriptionId: other }).catch(() => undefined);
+  expect((await gated)?.accountName).toBe("gate");
+  const elsewhere = (await ctx.emulator.control.requests()).find((r) => r.path.includes(other) && r.path.endsWith("/elsewhere"));
+  // Sent only once the other session's Retry-After had passed (1 ms of slack: the log stamps arrival).
+  expect(elsewhere!.at - throttledAt).toBeGreaterThanOrEqual(999);
+});
+
 it("a purge polls on the schedule: never sooner than it allows, and until the operation has ended", async () => {
   await seedWorld(ctx.emulator, { deleted: ["paced"] });
   await ctx.emulator.control.settings({ purgeDurationMs: 1500 });
