@@ -1,3 +1,4 @@
+import { processSlot } from "./processCache";
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
 
 /**
@@ -17,8 +18,30 @@ function retryAfterMs(response: PipelineResponse): number {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : 1000;
 }
 
+/** The shared state of one pacing limit; plain data, so it can live in the process cache. */
+export interface ArmPacer {
+  readonly maxConcurrent: number;
+  active: number;
+  /** No request is sent before this time (ms since epoch): the latest 429's `Retry-After`. */
+  gateUntil: number;
+  queue: (() => void)[];
+}
+
+export function createArmPacer(maxConcurrent = MAX_CONCURRENT_REQUESTS): ArmPacer {
+  return { maxConcurrent, active: 0, gateUntil: 0, queue: [] };
+}
+
 /**
- * A per-attempt pipeline policy that paces one process's ARM requests: at
+ * The pacing limit of this process: one, whatever the number of sessions
+ * (subscriptions, endpoint settings) or of clients built concurrently, so
+ * `MAX_CONCURRENT_REQUESTS` holds for the process from its first request.
+ */
+export function processArmPacer(): ArmPacer {
+  return processSlot<ArmPacer>("armPacer", () => createArmPacer());
+}
+
+/**
+ * A per-attempt pipeline policy that paces the process's ARM requests: at
  * most `MAX_CONCURRENT_REQUESTS` in flight, the rest wait in arrival order;
  * and after a 429 every request waits until its `Retry-After` has passed.
  *
@@ -27,33 +50,30 @@ function retryAfterMs(response: PipelineResponse): number {
  * request exhausts its retries; with it, a throttled stack drains in order at
  * the rate ARM allows. Retrying itself stays the SDK's retry policy.
  */
-export function armPacingPolicy(maxConcurrent = MAX_CONCURRENT_REQUESTS): PipelinePolicy {
-  let active = 0;
-  let gateUntil = 0;
-  const queue: (() => void)[] = [];
+export function armPacingPolicy(pacer: ArmPacer = processArmPacer()): PipelinePolicy {
   const acquire = (): Promise<void> => {
-    if (active < maxConcurrent && queue.length === 0) {
-      active += 1;
+    if (pacer.active < pacer.maxConcurrent && pacer.queue.length === 0) {
+      pacer.active += 1;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => queue.push(resolve)); // the slot is handed over on release
+    return new Promise<void>((resolve) => pacer.queue.push(resolve)); // the slot is handed over on release
   };
   const release = (): void => {
-    const next = queue.shift();
+    const next = pacer.queue.shift();
     if (next) next();
-    else active -= 1;
+    else pacer.active -= 1;
   };
   return {
     name: "pulumiCognitiveReclaimArmPacing",
     async sendRequest(request, next) {
       await acquire();
       try {
-        for (let wait = gateUntil - Date.now(); wait > 0; wait = gateUntil - Date.now()) {
+        for (let wait = pacer.gateUntil - Date.now(); wait > 0; wait = pacer.gateUntil - Date.now()) {
           const { setTimeout: sleep } = await import("node:timers/promises");
           await sleep(wait, undefined, { signal: request.abortSignal as AbortSignal | undefined });
         }
         const response = await next(request);
-        if (response.status === 429) gateUntil = Math.max(gateUntil, Date.now() + retryAfterMs(response));
+        if (response.status === 429) pacer.gateUntil = Math.max(pacer.gateUntil, Date.now() + retryAfterMs(response));
         return response;
       } finally {
         release();

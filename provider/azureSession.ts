@@ -4,6 +4,8 @@ import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
 import { report } from "./lifecycle";
 import { isClaimed } from "./claims";
+import { pollToCompletion, retryAfterWatcher } from "./pollSchedule";
+import { hostOf, transportWatchPolicy } from "./transportFailures";
 import { clearProcessSlot, processSlot } from "./processCache";
 import { resolveEndpoints, servicePrincipal } from "./settings";
 
@@ -18,12 +20,9 @@ import { resolveEndpoints, servicePrincipal } from "./settings";
  */
 
 /**
- * Polling pace for long-running operations. The real purge sends no
- * `Retry-After`, and the SDK would then wait 2 s between polls; at 500 ms a
- * finished purge is seen within about half a second. That is 120 polls a
- * minute per operation, well under ARM's read limit per principal (a bucket
- * of 250 reads refilled at 25 a second, 1,500 a minute); a `Retry-After` from
- * ARM still takes precedence.
+ * Pace of waits that are not an SDK long-running operation (an account that
+ * reads `Accepted` until it reads `Succeeded`). Long-running operations
+ * (purge, restore, delete) follow the adaptive schedule in pollSchedule.
  */
 export const POLL_INTERVAL_MS = 500;
 
@@ -116,13 +115,20 @@ export interface ArmSession {
 
 export const STORAGE_API_VERSION = API_VERSIONS.storage;
 
+/**
+ * Credentials and sessions of this process, as promises: concurrent first
+ * calls (a `pulumi up` creates many resources at once) share the one being
+ * built instead of building one each, so a process holds one credential (one
+ * token request) and one client per key. A failed build is forgotten, so the
+ * next call tries again.
+ */
 interface SessionCache {
-  credentials: Map<string, TokenCredential>;
-  sessions: Map<string, ArmSession>;
+  credentials: Record<string, Promise<TokenCredential> | undefined>;
+  sessions: Record<string, Promise<ArmSession> | undefined>;
 }
 
 function cache(): SessionCache {
-  return processSlot<SessionCache>("sessions", () => ({ credentials: new Map(), sessions: new Map() }));
+  return processSlot<SessionCache>("sessions", () => ({ credentials: {}, sessions: {} }));
 }
 
 /** Forgets cached credentials and clients (tests that switch emulators use it). */
@@ -130,42 +136,55 @@ export function resetSessions(): void {
   clearProcessSlot("sessions");
 }
 
-async function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean): Promise<TokenCredential> {
-  // Imported here, not at the top: this code is serialized into the state and
-  // runs in the provider host, where modules resolve from the user's project.
-  const identity = await import("@azure/identity");
-  const principal = servicePrincipal();
-  const key = JSON.stringify([authorityHost, principal?.tenantId, principal?.clientId, principal?.source]);
-  const cached = cache().credentials.get(key);
-  if (cached) return cached;
-  const options = { authorityHost, disableInstanceDiscovery };
-  const credential = principal
-    ? new identity.ClientSecretCredential(principal.tenantId, principal.clientId, principal.clientSecret, options)
-    : new identity.DefaultAzureCredential(options);
-  cache().credentials.set(key, credential);
-  return credential;
+/** The cached promise under `key`, or `build()`'s, cached until it fails. */
+function shared<T>(table: Record<string, Promise<T> | undefined>, key: string, build: () => Promise<T>): Promise<T> {
+  const existing = table[key];
+  if (existing) return existing;
+  const building = build();
+  table[key] = building;
+  building.catch(() => {
+    if (table[key] === building) delete table[key];
+  });
+  return building;
 }
 
-/** The session for a subscription, built once per process (and per endpoint settings). */
+function credentialFor(authorityHost: string, disableInstanceDiscovery: boolean): Promise<TokenCredential> {
+  const principal = servicePrincipal();
+  const key = JSON.stringify([authorityHost, principal?.tenantId, principal?.clientId, principal?.source]);
+  return shared(cache().credentials, key, async () => {
+    // Imported here, not at the top: this code is serialized into the state and
+    // runs in the provider host, where modules resolve from the user's project.
+    const identity = await import("@azure/identity");
+    // The watch notes TLS and connect failures, which MSAL reports without their cause.
+    const options = { authorityHost, disableInstanceDiscovery, additionalPolicies: [{ policy: transportWatchPolicy([hostOf(authorityHost)]), position: "perRetry" as const }] };
+    return principal
+      ? new identity.ClientSecretCredential(principal.tenantId, principal.clientId, principal.clientSecret, options)
+      : new identity.DefaultAzureCredential(options);
+  });
+}
+
+/** The session for a subscription, built once per process (and per endpoint settings), however many callers ask at once. */
 export async function armSession(subscriptionId: string): Promise<ArmSession> {
   const endpoints = resolveEndpoints();
   const principal = servicePrincipal();
   const key = JSON.stringify([subscriptionId.toLowerCase(), endpoints, principal?.tenantId, principal?.clientId]);
-  const existing = cache().sessions.get(key);
-  if (existing) return existing;
-  const credential = await credentialFor(endpoints.authorityHost, endpoints.disableInstanceDiscovery);
-  const { CognitiveServicesManagementClient } = await import("@azure/arm-cognitiveservices");
-  const client = new CognitiveServicesManagementClient(credential, subscriptionId, {
-    endpoint: endpoints.resourceManager,
-    $host: endpoints.resourceManager,
-    credentialScopes: [`${endpoints.audience}/.default`],
-    retryOptions: RETRY_OPTIONS,
-    additionalPolicies: [{ policy: armPacingPolicy(), position: "perRetry" }],
-    userAgentOptions: { userAgentPrefix: "pulumi-cognitive-reclaim" },
+  return shared(cache().sessions, key, async () => {
+    const credential = await credentialFor(endpoints.authorityHost, endpoints.disableInstanceDiscovery);
+    const { CognitiveServicesManagementClient } = await import("@azure/arm-cognitiveservices");
+    const client = new CognitiveServicesManagementClient(credential, subscriptionId, {
+      endpoint: endpoints.resourceManager,
+      $host: endpoints.resourceManager,
+      credentialScopes: [`${endpoints.audience}/.default`],
+      retryOptions: RETRY_OPTIONS,
+      // One pacing limit for the whole process, shared by every session (armPacing).
+      additionalPolicies: [
+        { policy: armPacingPolicy(), position: "perRetry" },
+        { policy: transportWatchPolicy([hostOf(endpoints.resourceManager)]), position: "perRetry" },
+      ],
+      userAgentOptions: { userAgentPrefix: "pulumi-cognitive-reclaim" },
+    });
+    return createSession(client, subscriptionId, endpoints.resourceManager);
   });
-  const session = createSession(client, subscriptionId, endpoints.resourceManager);
-  cache().sessions.set(key, session);
-  return session;
 }
 
 const isNotFound = (e: unknown): boolean => (e as { statusCode?: number })?.statusCode === 404;
@@ -297,14 +316,15 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
     async purgeDeletedAccount(deleted, options) {
       let status = 0;
       try {
+        const retryAfter = retryAfterWatcher();
         const poller = await client.deletedAccounts.beginPurge(spelledLocation(deleted), deleted.resourceGroupName, deleted.accountName, {
-          updateIntervalInMs: POLL_INTERVAL_MS,
           abortSignal: options?.abortSignal,
           onResponse: (raw) => {
             status ||= raw.status;
+            retryAfter.observe(raw);
           },
         });
-        await poller.pollUntilDone({ abortSignal: options?.abortSignal });
+        await pollToCompletion(poller, { abortSignal: options?.abortSignal, retryAfter });
       } catch (e) {
         // The spec says 204 when nothing is soft-deleted; users report 404. Both mean "already purged".
         if (isNotFound(e) && (status === 0 || status === 404)) return "nothing";
@@ -336,7 +356,7 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
         { location: deleted ? spelledLocation(deleted) : c.location, properties: { restore: true } },
         { updateIntervalInMs: POLL_INTERVAL_MS, abortSignal: options?.abortSignal },
       );
-      return toLiveAccount(await poller.pollUntilDone({ abortSignal: options?.abortSignal }));
+      return toLiveAccount(await pollToCompletion(poller, { abortSignal: options?.abortSignal }));
     },
     async deleteAccount(c, options) {
       // The one path that deletes a live account. Provider code stored in old states (0.1.0) calls it
@@ -354,11 +374,8 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
         return;
       }
       try {
-        const poller = await client.accounts.beginDelete(c.resourceGroupName, c.accountName, {
-          updateIntervalInMs: POLL_INTERVAL_MS,
-          abortSignal: options?.abortSignal,
-        });
-        await poller.pollUntilDone({ abortSignal: options?.abortSignal });
+        const poller = await client.accounts.beginDelete(c.resourceGroupName, c.accountName, { abortSignal: options?.abortSignal });
+        await pollToCompletion(poller, { abortSignal: options?.abortSignal });
       } catch (e) {
         // Already gone: the account (ResourceNotFound) or its whole group (ResourceGroupNotFound, which soft-deleted it).
         const code = armCode(e);

@@ -4,6 +4,8 @@
  * never by matching message text, and no message carries a token or secret.
  */
 
+import { type TransportFailure, transportFailureOf } from "./transportFailures";
+
 /** The action purging needs, at subscription scope. */
 export const PURGE_ACTION = "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete";
 
@@ -16,6 +18,12 @@ export interface FailureContext {
   /** The wait in progress when the deadline passed. */
   waitingFor?: string;
   timedOut: boolean;
+  /** Set for a preview lookup: its own bound, which replaces timeoutMinutes. */
+  previewBoundInMs?: number;
+  /** A TLS or connect failure the hook met (transportFailures); the error itself may not carry it. */
+  transportFailure?: TransportFailure;
+  /** The token authority's `host:port`, to tell its failures from Resource Manager's. */
+  authorityHost?: string;
 }
 
 interface AzureErrorLike {
@@ -29,7 +37,69 @@ interface AzureErrorLike {
 /** The error classes `@azure/identity` throws when it cannot get a token. */
 const IDENTITY_ERRORS = ["AuthenticationError", "AuthenticationRequiredError", "CredentialUnavailableError", "AggregateAuthenticationError"];
 
-const minutes = (n: number): string => `${n} minute${n === 1 ? "" : "s"}`;
+/** A duration for people: `2.4 s`, `20 s`, `1.5 min`; never a long float. */
+export function durationText(ms: number): string {
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return `${Number((ms / 60_000).toFixed(1))} min`;
+}
+
+/** `timeoutMinutes` as the user wrote it (`5 minutes`, `0.04 minutes`), or as a duration when it has more than two decimals. */
+function minutes(n: number): string {
+  const hundredths = n * 100;
+  if (Math.abs(hundredths - Math.round(hundredths)) > 1e-9) return durationText(n * 60_000);
+  return `${Number(n.toFixed(2))} minute${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * A credential error's message without MSAL's and the identity library's
+ * boilerplate ("Timestamp: Not Available", "Trace ID", "Correlation ID",
+ * "Error Codes", "To troubleshoot, visit https://aka.ms/..."): the AADSTS
+ * code and its first sentence when there is one, else the first line.
+ */
+export function credentialMessage(text: string | undefined): string {
+  const message = text ?? "";
+  const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(message);
+  if (aadsts) return aadsts[0].trim();
+  return firstLine(message)
+    .replace(/\s*To troubleshoot, visit https:\/\/aka\.ms\/\S+/g, "")
+    .replace(/:?\s*See https:\/\/aka\.ms\/\S+ for details\.?/g, "")
+    .replace(/\s*-?\s*(Timestamp|Trace ID|Correlation ID|Error Codes|Error\(s\)):.*$/i, "")
+    .trim();
+}
+
+/** Why a certificate was refused, and what to do about it, per Node's code. */
+function tlsAdvice(code: string): string {
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH") {
+    return "its certificate is for another host name: check that AZURE_AUTHORITY_HOST / AZURE_RESOURCE_MANAGER_ENDPOINT name the host the certificate was issued for.";
+  }
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
+    return "its certificate is outside its validity period: check this machine's clock, or renew the certificate.";
+  }
+  return (
+    "Node does not trust the certificate's issuer. If the host uses a private CA (an emulator, a proxy that inspects TLS), " +
+    "set NODE_EXTRA_CA_CERTS to that CA's PEM file in the environment that starts Pulumi (Node reads it once, at start)."
+  );
+}
+
+/** The message for a TLS or connect failure at `service`. */
+function transportMessage(failure: TransportFailure, service: string, ctx: FailureContext): string {
+  const where = `${service} (${failure.host || "host unknown"})`;
+  if (failure.kind === "tls") {
+    return (
+      `${ctx.action} failed: Node refused the TLS certificate of ${where} (${failure.code}), so the request never reached it; this is not a credential problem. ` +
+      `${tlsAdvice(failure.code)} No setting turns certificate verification off.`
+    );
+  }
+  const check = service === "the token authority" ? "AZURE_AUTHORITY_HOST" : "AZURE_RESOURCE_MANAGER_ENDPOINT";
+  if (ctx.previewBoundInMs !== undefined) {
+    return (
+      `${ctx.action} could not connect to ${where} (${failure.code}). Preview lookups stop at the first connection failure ` +
+      `(and give up after ${durationText(ctx.previewBoundInMs)} at most); this does not affect up, which retries within its own bound, timeoutMinutes. ` +
+      `Check the network and ${check}.`
+    );
+  }
+  return `${ctx.action} failed: could not connect to ${where} (${failure.code}) after retries. Check the network and ${check}, then run \`pulumi up\` again.`;
+}
 
 /** ARM's error code and message from a RestError (its `details.error` carries the service's body). */
 function armError(e: AzureErrorLike): { code?: string; message: string } {
@@ -40,15 +110,39 @@ function armError(e: AzureErrorLike): { code?: string; message: string } {
 /** Builds the user-facing message for a failure. `isRestError` is `@azure/core-rest-pipeline`'s. */
 export function describeFailure(error: unknown, ctx: FailureContext, isRestError: (e: unknown) => boolean): string {
   const e = (error ?? {}) as AzureErrorLike;
+  const isIdentityError = IDENTITY_ERRORS.includes(e.name ?? "");
+  // A failure noted elsewhere explains this error only if no HTTP answer came (a token that never came, a wait cut short).
+  const failure = transportFailureOf(error) ?? (e.statusCode === undefined ? ctx.transportFailure : undefined);
+  // A connect failure is named here for credentials and previews; the generic RestError branch below covers up's.
+  if (failure && (failure.kind === "tls" || isIdentityError || ctx.previewBoundInMs !== undefined || isRestError(error))) {
+    return transportMessage(failure, failure.host === ctx.authorityHost ? "the token authority" : "Azure Resource Manager", ctx);
+  }
+  if (ctx.previewBoundInMs !== undefined && (ctx.timedOut || e.name === "AbortError")) {
+    return (
+      `${ctx.action} gave up after ${durationText(ctx.previewBoundInMs)}, the bound of preview lookups, while waiting for ${ctx.waitingFor ?? "Azure Resource Manager"}. ` +
+      "This does not affect up, whose bound is timeoutMinutes."
+    );
+  }
+  if ((ctx.timedOut || e.name === "AbortError") && ctx.transportFailure?.kind === "connect") {
+    const f = ctx.transportFailure;
+    const service = f.host === ctx.authorityHost ? "the token authority" : "Azure Resource Manager";
+    return (
+      `${ctx.action} timed out after ${minutes(ctx.timeoutMinutes)} (timeoutMinutes) while waiting for ${ctx.waitingFor ?? "Azure Resource Manager"}: ` +
+      `it could not connect to ${service} (${f.host}): ${f.code}, and retried until then. ` +
+      `Check the network and ${f.host === ctx.authorityHost ? "AZURE_AUTHORITY_HOST" : "AZURE_RESOURCE_MANAGER_ENDPOINT"}, then run \`pulumi up\` again.`
+    );
+  }
   if (ctx.timedOut || e.name === "AbortError") {
     return (
       `${ctx.action} timed out after ${minutes(ctx.timeoutMinutes)} (timeoutMinutes) while waiting for ${ctx.waitingFor ?? "Azure Resource Manager"}. ` +
       "Azure may still finish the operation: run `pulumi up` again to pick up where it stopped, or raise timeoutMinutes (at most 1440)."
     );
   }
-  if (IDENTITY_ERRORS.includes(e.name ?? "")) {
+  if (isIdentityError) {
+    const inner = Array.isArray((e as { errors?: unknown }).errors) ? ((e as { errors: AzureErrorLike[] }).errors) : [];
+    const said = inner.length > 0 ? inner.map((x) => `${x.name}: ${credentialMessage(x.message)}`).join("; ") : `${e.name}: ${credentialMessage(e.message)}`;
     return (
-      `${ctx.action} failed: no token for Azure Resource Manager (${e.name}: ${firstLine(e.message)}). ` +
+      `${ctx.action} failed: no token for Azure Resource Manager (${said}). ` +
       "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or the ARM_ equivalents), or log in with `az login`; " +
       "for a private authority set AZURE_AUTHORITY_HOST."
     );

@@ -1,5 +1,6 @@
 import { describeFailure, redact } from "./errors";
-import { servicePrincipal, stackConfig } from "./settings";
+import { resolveEndpoints, servicePrincipal, stackConfig } from "./settings";
+import { hostOf, onTransportFailure, recordedTransportFailure, type TransportFailure } from "./transportFailures";
 
 /**
  * The machinery around every hook that talks to Azure, kept apart from what
@@ -30,15 +31,44 @@ export interface HookOptions {
   timeoutMinutes: number;
   subscriptionId?: string;
   resourceGroupName?: string;
+  /**
+   * Set by {@link previewLookup}: the hook's bound in ms (instead of
+   * timeoutMinutes), and it stops at the first TLS or connect failure the
+   * process meets rather than let the SDK retry until the bound.
+   */
+  previewBoundInMs?: number;
+}
+
+/** The token authority's `host:port` under the current settings, for telling its failures apart. */
+function authorityHostOf(): string | undefined {
+  try {
+    return hostOf(resolveEndpoints().authorityHost) || undefined;
+  } catch {
+    return undefined; // the settings error itself is reported by the hook
+  }
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs `body` under a deadline; any failure becomes an `Error` whose message names the cause and the fix. */
 export async function runHook<T>(options: HookOptions, body: (run: HookRun) => Promise<T>): Promise<T> {
-  const timeoutMs = options.timeoutMinutes * 60_000;
+  const timeoutMs = options.previewBoundInMs ?? options.timeoutMinutes * 60_000;
+  const startedAt = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let fastFailure: TransportFailure | undefined;
+  let stopWatching = (): void => undefined;
+  // A preview stops at the first failure below HTTP: the SDK would retry it until the bound, and up retries it anyway.
+  const failedFast =
+    options.previewBoundInMs === undefined
+      ? undefined
+      : new Promise<never>((_resolve, reject) => {
+          stopWatching = onTransportFailure((failure) => {
+            fastFailure ??= failure;
+            controller.abort();
+            reject(new Error(`${failure.code} at ${failure.host}`));
+          });
+        });
   let waitingFor: string | undefined;
   const run: HookRun = {
     signal: controller.signal,
@@ -56,23 +86,33 @@ export async function runHook<T>(options: HookOptions, body: (run: HookRun) => P
     },
   };
   try {
-    return await body(run);
+    const work = body(run);
+    return await (failedFast ? Promise.race([work, failedFast]) : work);
   } catch (error) {
     const { isRestError } = await import("@azure/core-rest-pipeline");
+    const authorityHost = authorityHostOf();
     const message = describeFailure(
       error,
-      { ...options, waitingFor, timedOut: controller.signal.aborted },
+      {
+        ...options,
+        waitingFor,
+        timedOut: controller.signal.aborted && !fastFailure,
+        authorityHost,
+        // MSAL drops the cause of a failed token request; the watch noted it.
+        transportFailure: fastFailure ?? recordedTransportFailure(authorityHost, startedAt),
+      },
       isRestError,
     );
     const secrets = [servicePrincipal()?.clientSecret, stackConfig().clientSecret].filter((s): s is string => Boolean(s));
     throw new Error(redact(message, secrets));
   } finally {
     clearTimeout(timer);
+    stopWatching();
   }
 }
 
 /** How long a preview lookup may take before `check` gives up and leaves the decision to `up`. */
-export const PREVIEW_LOOKUP_MINUTES = 1 / 3;
+export const PREVIEW_LOOKUP_BOUND_IN_MS = 20_000;
 
 /**
  * A read made at preview (`check`) to tell the user what `up` will do. A
@@ -81,7 +121,10 @@ export const PREVIEW_LOOKUP_MINUTES = 1 / 3;
  */
 export async function previewLookup<T>(resource: string, what: string, subscriptionId: string, body: (run: HookRun) => Promise<T>): Promise<T | undefined> {
   try {
-    return await runHook({ action: `preview lookup of ${what}`, timeoutMinutes: PREVIEW_LOOKUP_MINUTES, subscriptionId }, body);
+    return await runHook(
+      { action: `preview lookup of ${what}`, timeoutMinutes: PREVIEW_LOOKUP_BOUND_IN_MS / 60_000, previewBoundInMs: PREVIEW_LOOKUP_BOUND_IN_MS, subscriptionId },
+      body,
+    );
   } catch (error) {
     report(`${resource}: could not look up ${what}, so up will decide. ${(error as Error).message}`);
     return undefined;

@@ -1,0 +1,171 @@
+import { credentialMessage, describeFailure, durationText, type FailureContext } from "../provider/errors";
+import { runProgram } from "../harness/program";
+import { ProviderHost } from "../harness/providerHost";
+import { EngineResource, urnOf } from "../harness/stack";
+import { PurgedDeletedAccount } from "../provider";
+import type { TransportFailure } from "../provider/transportFailures";
+import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+
+/**
+ * Messages that name the real cause and its fix: a TLS trust failure is not
+ * a credential problem, a preview lookup that cannot connect stops at once
+ * and states its own bound, and credential errors come without MSAL's
+ * boilerplate. First the message builder as a table, then through Pulumi's
+ * provider host started as a user's shell would start it.
+ */
+
+const isRestError = (e: unknown) => (e as { name?: string })?.name === "RestError";
+const base: FailureContext = { action: "purge of soft-deleted account 'a1'", timeoutMinutes: 5, timedOut: false, authorityHost: "login.example:443" };
+const restError = (code: string, url: string) => Object.assign(new Error("connect failed"), { name: "RestError", code, request: { url } });
+const failure = (code: string, host: string, kind: TransportFailure["kind"]): TransportFailure => ({ code, host, kind, at: 0 });
+const msalBoilerplate =
+  "invalid_client: Error(s): 7000215 - Timestamp: Not Available - Description: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent is the value. - Correlation ID: Not Available - Trace ID: Not Available";
+
+describe("describeFailure", () => {
+  it.each([
+    {
+      case: "ARM's certificate not trusted (code on the RestError)",
+      error: restError("SELF_SIGNED_CERT_IN_CHAIN", "https://arm.example/subscriptions/x"),
+      ctx: base,
+      has: ["TLS certificate of Azure Resource Manager (arm.example)", "SELF_SIGNED_CERT_IN_CHAIN", "NODE_EXTRA_CA_CERTS", "not a credential problem"],
+      hasNot: ["az login", "AZURE_CLIENT_ID"],
+    },
+    {
+      case: "the token authority's certificate not trusted (MSAL hides it; the watch noted it)",
+      error: Object.assign(new Error("endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details"), { name: "CredentialUnavailableError" }),
+      ctx: { ...base, transportFailure: failure("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "login.example:443", "tls") },
+      has: ["TLS certificate of the token authority (login.example:443)", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "NODE_EXTRA_CA_CERTS", "No setting turns certificate verification off"],
+      hasNot: ["az login", "aka.ms"],
+    },
+    {
+      case: "a certificate for another host name",
+      error: restError("ERR_TLS_CERT_ALTNAME_INVALID", "https://arm.example/"),
+      ctx: base,
+      has: ["ERR_TLS_CERT_ALTNAME_INVALID", "another host name", "AZURE_RESOURCE_MANAGER_ENDPOINT"],
+      hasNot: ["az login"],
+    },
+    {
+      case: "an expired certificate",
+      error: restError("CERT_HAS_EXPIRED", "https://arm.example/"),
+      ctx: base,
+      has: ["CERT_HAS_EXPIRED", "clock"],
+      hasNot: ["az login"],
+    },
+    {
+      case: "a preview lookup that cannot connect",
+      error: new Error("ECONNREFUSED at arm.example"),
+      ctx: { ...base, action: "preview lookup of account 'a1'", timeoutMinutes: 1 / 3, previewBoundInMs: 20_000, transportFailure: failure("ECONNREFUSED", "arm.example", "connect") },
+      has: ["could not connect to Azure Resource Manager (arm.example) (ECONNREFUSED)", "Preview lookups stop at the first connection failure", "20 s", "does not affect up", "timeoutMinutes"],
+      hasNot: ["0.333", "raise timeoutMinutes"],
+    },
+    {
+      case: "a preview lookup that reaches its bound",
+      error: Object.assign(new Error("The operation was aborted."), { name: "AbortError" }),
+      ctx: { ...base, action: "preview lookup of account 'a1'", timeoutMinutes: 1 / 3, previewBoundInMs: 20_000, timedOut: true },
+      has: ["gave up after 20 s, the bound of preview lookups", "does not affect up, whose bound is timeoutMinutes"],
+      hasNot: ["0.333", "raise timeoutMinutes"],
+    },
+    {
+      case: "up timing out while it could not connect",
+      error: Object.assign(new Error("The operation was aborted."), { name: "AbortError" }),
+      ctx: { ...base, timeoutMinutes: 0.2, timedOut: true, transportFailure: failure("ECONNREFUSED", "arm.example", "connect") },
+      has: ["timed out after 0.2 minutes (timeoutMinutes) while waiting for Azure Resource Manager", "could not connect to Azure Resource Manager (arm.example): ECONNREFUSED"],
+      hasNot: [],
+    },
+    {
+      case: "an HTTP answer is not blamed on a TLS failure noted elsewhere",
+      error: Object.assign(new Error("forbidden"), { name: "RestError", statusCode: 403, code: "AuthorizationFailed" }),
+      ctx: { ...base, transportFailure: failure("SELF_SIGNED_CERT_IN_CHAIN", "other.example", "tls") },
+      has: ["403 AuthorizationFailed", "subscription scope"],
+      hasNot: ["TLS", "NODE_EXTRA_CA_CERTS"],
+    },
+    {
+      case: "an odd timeoutMinutes is shown as a duration",
+      error: Object.assign(new Error("aborted"), { name: "AbortError" }),
+      ctx: { ...base, timeoutMinutes: 1 / 3, timedOut: true },
+      has: ["timed out after 20 s (timeoutMinutes)"],
+      hasNot: ["0.333"],
+    },
+    {
+      case: "a wrong client secret",
+      error: Object.assign(new Error(msalBoilerplate), { name: "AuthenticationRequiredError" }),
+      ctx: base,
+      has: ["no token for Azure Resource Manager", "AADSTS7000215: Invalid client secret provided.", "AZURE_CLIENT_SECRET"],
+      hasNot: ["Timestamp", "Trace ID", "Correlation ID", "Not Available", "Ensure the secret"],
+    },
+  ])("$case", ({ error, ctx, has, hasNot }) => {
+    const message = describeFailure(error, ctx, isRestError);
+    for (const text of has) expect(message).toContain(text);
+    for (const text of hasNot) expect(message).not.toContain(text);
+  });
+});
+
+describe("credentialMessage", () => {
+  it.each([
+    { raw: msalBoilerplate, clean: "AADSTS7000215: Invalid client secret provided." },
+    {
+      raw: "AADSTS700016: Application with identifier 'x' was not found in the directory 'y'. This can happen if ...\r\nTrace ID: 1\r\nCorrelation ID: 2\r\nTimestamp: 2025-01-01 00:00:00Z",
+      clean: "AADSTS700016: Application with identifier 'x' was not found in the directory 'y'.",
+    },
+    { raw: "EnvironmentCredential is unavailable. No credential found. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.", clean: "EnvironmentCredential is unavailable. No credential found." },
+    { raw: "endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details", clean: "endpoints_resolution_error" },
+  ])("$clean", ({ raw, clean }) => {
+    expect(credentialMessage(raw)).toBe(clean);
+  });
+});
+
+it.each([
+  { ms: 2_400, text: "2.4 s" },
+  { ms: 20_000, text: "20 s" },
+  { ms: 90_000, text: "1.5 min" },
+])("durationText($ms) is $text", ({ ms, text }) => {
+  expect(durationText(ms)).toBe(text);
+});
+
+describe("through the provider host", () => {
+  const ctx = useEmulator();
+  const GUARD = "pulumi-nodejs:dynamic/cognitive-reclaim:PurgedDeletedAccount";
+  let provider = "";
+  beforeAll(async () => {
+    const [registered] = await runProgram(() => ({ g: new PurgedDeletedAccount("g", { accountName: "a1", location: LOCATION, resourceGroupName: GROUP }) }), { allowedTypes: [GUARD] });
+    provider = String(registered.inputs.__provider);
+  });
+  const guard = (host: ProviderHost, name: string) => new EngineResource(host, urnOf(GUARD, name), { __provider: provider, accountName: name, location: LOCATION, resourceGroupName: GROUP });
+
+  async function withHost(env: NodeJS.ProcessEnv, run: (host: ProviderHost) => Promise<void>): Promise<void> {
+    const host = await ProviderHost.start({ env });
+    try {
+      await host.configure();
+      await run(host);
+    } finally {
+      await host.stop();
+    }
+  }
+
+  it("without NODE_EXTRA_CA_CERTS, preview and up name TLS trust and NODE_EXTRA_CA_CERTS, not credentials", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["trust"] });
+    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+    await withHost(env, async (host) => {
+      const g = guard(host, "trust");
+      expect((await g.preview()).failures).toEqual([]);
+      expect(host.output).toMatch(/could not look up account 'trust'.*Node refused the TLS certificate of the token authority \(127\.0\.0\.1:\d+\) \(DEPTH_ZERO_SELF_SIGNED_CERT\).*NODE_EXTRA_CA_CERTS/);
+      const failed = await g.up().then(() => "no error", (e: Error) => e.message);
+      expect(failed).toMatch(/Node refused the TLS certificate of the token authority.*NODE_EXTRA_CA_CERTS/);
+      expect(failed).not.toMatch(/az login|Timestamp|aka\.ms/);
+    });
+    expect(Object.keys((await ctx.emulator.control.state()).state.deletedAccounts)).toHaveLength(1);
+  });
+
+  it("a preview lookup whose Resource Manager refuses connections stops at once and states its own bound", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["refused"] });
+    // Port 1 on the loopback: nothing listens there, so every connection is refused.
+    await withHost({ ...process.env, AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:1" }, async (host) => {
+      const started = Date.now();
+      expect((await guard(host, "refused").preview()).failures).toEqual([]);
+      // Well under the 20 s bound: the SDK's retries would have taken all of it.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(host.output).toContain("could not connect to Azure Resource Manager (127.0.0.1:1) (ECONNREFUSED). Preview lookups stop at the first connection failure (and give up after 20 s at most); this does not affect up");
+      expect(host.output).not.toMatch(/0\.333|raise timeoutMinutes/);
+    });
+  });
+});
