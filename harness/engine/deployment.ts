@@ -371,7 +371,9 @@ export class Deployment {
     if (!this.dryRun && !created.id) throw new Error("provider did not return an ID from Create");
     state.id = created.id;
     state.outputs = markSecretOutputs(created.outputs, state.inputs, state.additionalSecretOutputs);
-    if (old) old.pendingDelete = true; // CreateStep.Apply (preview too): "Mark the old resource as pending deletion"
+    // CreateStep.Apply (preview too): "Mark the old resource as pending deletion" — unless a delete-before-replace
+    // already deleted it (GenerateDeletes skips `pendingDeletes`).
+    if (old && !old.pendingReplacement) old.pendingDelete = true;
     this.steps.push(step);
     await this.runHooks(state.hooks.afterCreate, "after", "afterCreate", { urn: state.urn, id: state.id, name: nameOfUrn(state.urn), type: state.type, newInputs: state.inputs, newOutputs: state.outputs });
   }
@@ -401,6 +403,7 @@ export class Deployment {
       this.current = create;
       await this.create(create, plugin, state, old);
       this.steps.push({ ...step, providerCalled: false });
+      if (old.pendingReplacement) this.consumed.add(old);
       this.news.push(state);
       return;
     }
@@ -501,10 +504,13 @@ export class Deployment {
   /** step_generator.go, diff: the provider's Diff; when it cannot tell, the engine compares the inputs itself (diffResource). */
   private async diff(plugin: EngineProvider, old: ResourceState, state: ResourceState, goal: Goal): Promise<DiffResult> {
     const diff = await plugin.diff(state.urn, old.id, old.inputs, old.outputs, state.inputs);
-    if (diff.changes !== "unknown") return diff;
-    const keys = [...new Set([...Object.keys(old.inputs), ...Object.keys(state.inputs)])].filter((k) => !deepEqual(old.inputs[k], state.inputs[k])).sort();
     void goal;
-    return { changes: keys.length ? "some" : "none", replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace, diffs: keys };
+    const changedInputs = [...new Set([...Object.keys(old.inputs), ...Object.keys(state.inputs)])].filter((k) => !deepEqual(old.inputs[k], state.inputs[k])).sort();
+    // diffResource: a provider that cannot tell gets the engine's own comparison of the inputs.
+    if (diff.changes === "unknown") return { changes: changedInputs.length ? "some" : "none", replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace, diffs: changedInputs };
+    // A provider that names no changed keys (dynamic providers cannot): the changed inputs, as the display shows them.
+    if (diff.changes === "some" && !diff.diffs.length) return { ...diff, diffs: changedInputs.filter((k) => k !== "__provider").length ? changedInputs.filter((k) => k !== "__provider") : changedInputs };
+    return diff;
   }
 
   /**

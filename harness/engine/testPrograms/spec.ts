@@ -33,8 +33,8 @@ const thingProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures: news.invalid ? [{ property: "invalid", reason: String(news.invalid) }] : [] };
   },
   async diff(_id: string, olds: ThingInputs, news: ThingInputs) {
-    // `out` is an output only: the old state has it, the new inputs do not.
-    const keys = Object.keys({ ...olds, ...news }).filter((k) => k !== "__provider" && k !== "out" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    // `out` is an output only: the old state has it, the new inputs do not; `label` follows the name (a rename).
+    const keys = Object.keys({ ...olds, ...news }).filter((k) => !["__provider", "out", "label"].includes(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     return { changes: keys.length > 0, replaces: keys.filter((k) => k === "key"), deleteBeforeReplace: Boolean(news.dbr) };
   },
   async create(inputs: ThingInputs) {
