@@ -315,4 +315,3 @@ describe("azure-native accounts and the package, through the stand-in and the em
     expect(opsOf(withOption)).toEqual(["delete-replaced acct", "replace acct", "create-replacement acct"]);
   });
 });
-});
