@@ -132,9 +132,16 @@ export class FlowStack {
     const env = { ...process.env, ...(this.options.env ?? {}), ...(options.env ?? {}) };
     const programDir = this.options.programDir;
     const dryRun = command === "preview";
-    // One plugin per provider resource per run (the engine loads a plugin on first use of its provider).
+    // One plugin per provider resource per run (the engine loads a plugin on first use of its provider). When the
+    // state says the program uses dynamic resources, their host starts while the program starts.
+    let prestarted = this.snapshot.resources.some((r) => r.type === "pulumi:providers:pulumi-nodejs") ? DynamicProvider.start(programDir, env) : undefined;
+    prestarted?.catch(() => undefined);
     const providers: DeploymentOptions["providers"] = async (pkg) => {
-      if (pkg === "pulumi-nodejs") return DynamicProvider.start(programDir, env);
+      if (pkg === "pulumi-nodejs") {
+        const host = prestarted ?? DynamicProvider.start(programDir, env);
+        prestarted = undefined;
+        return host;
+      }
       if (pkg === "azure-native") return new AzureNativeProvider(env);
       throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources and the azure-native stand-in`);
     };
@@ -160,6 +167,7 @@ export class FlowStack {
       }
     } finally {
       await deployment.close();
+      if (prestarted) await (await prestarted.catch(() => undefined))?.close();
     }
     if (!dryRun) this.snapshot = deployment.snapshot();
     const outputs = maskSecrets(deployment.stackOutputs) as Props;
