@@ -225,6 +225,21 @@ describe("resource options", () => {
     expect(stack.resources().find((r) => r.urn.endsWith("::i"))?.inputs.value).toBe(1);
   });
 
+  it("a changed replacementTrigger replaces; replaceWith replaces along with the named resource", async () => {
+    const stack = await specStack();
+    const spec = (trigger: string, key: string) =>
+      runWith(things({ name: "t", kind: "thing", props: {}, opts: { replacementTrigger: trigger } }, { name: "k", kind: "thing", props: { key } }, { name: "w", kind: "thing", props: {}, opts: { replaceWith: ["k"] } }));
+    expectOk(await stack.up(spec("v1", "a")));
+    calls();
+    const triggered = expectOk(await stack.up(spec("v2", "a")));
+    expect(opsOf(triggered)).toEqual(["create-replacement t", "replace t", "delete-replaced t"]);
+    expect(triggered.output).toContain(" +- pulumi-nodejs:dynamic/flow:Thing t replaced [diff: ~replacementTrigger]");
+    calls();
+    const cascaded = expectOk(await stack.up(spec("v2", "b")));
+    expect(opsOf(cascaded).filter((o) => o.startsWith("replace "))).toEqual(["replace k", "replace w"]);
+    expect(calls().filter((c) => c.startsWith("delete"))).toEqual(["delete w", "delete k"]);
+  });
+
   it("a stack transform is applied to every registration, through the SDK's callbacks", async () => {
     const stack = await specStack();
     expectOk(await stack.up(runWith({ ...things("t"), transform: true })));

@@ -23,6 +23,8 @@ export interface FlowStackOptions {
   /** Config keys whose values are secret (`pulumi config set --secret`). */
   secretKeys?: string[];
   organization?: string;
+  /** How long one program run may take before it is killed (default 5 minutes). */
+  programTimeoutInMs?: number;
 }
 
 export interface RunOptions {
@@ -205,6 +207,7 @@ export class FlowStack {
         config: this.config,
         secretKeys: this.options.secretKeys ?? [],
         env,
+        timeoutInMs: this.options.programTimeoutInMs ?? 5 * 60_000,
       });
       trace(`program exit ${exit.code}`);
       await this.monitor.idle();

@@ -17,6 +17,8 @@ export interface ProgramRun {
   config: Record<string, string>;
   secretKeys: string[];
   env: NodeJS.ProcessEnv;
+  /** Kill the program if it has not exited by then (a hung program must not hang the test run). */
+  timeoutInMs: number;
 }
 
 /** What the program's process printed and how it ended. */
@@ -63,7 +65,14 @@ export function runProgram(run: ProgramRun): Promise<ProgramExit> {
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stderr += `the program did not exit within ${run.timeoutInMs} ms (timeoutInMs); killed\n`;
+      child.kill("SIGKILL");
+    }, run.timeoutInMs);
     child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import type * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import type { ProgramSpec } from "./programSpec";
 
 /**
@@ -113,6 +113,8 @@ for (const r of spec.resources) {
     ignoreChanges: o.ignoreChanges,
     replaceOnChanges: o.replaceOnChanges,
     deleteBeforeReplace: o.deleteBeforeReplace,
+    replaceWith: o.replaceWith?.map((n) => made.get(n)!),
+    replacementTrigger: o.replacementTrigger,
     aliases: o.aliases?.map((a) => (a.noParent ? { name: a.name, parent: pulumi.rootStackResource } : { name: a.name, parent: a.parent ? made.get(a.parent) : undefined })),
     hooks: o.hooks
       ? (Object.fromEntries(Object.entries(o.hooks).map(([kind, names]) => [kind, (names ?? []).map((n) => hooks.get(n)!)])) as pulumi.ResourceHookBinding)
@@ -127,7 +129,9 @@ for (const r of spec.resources) {
   } else if (r.kind === "component") {
     made.set(r.name, new Group(r.name, opts));
   } else {
-    const account = new cognitiveservices.Account(r.name, props as unknown as cognitiveservices.AccountArgs, opts);
+    // Loaded only when a spec declares an account: the azure-native SDK takes a while to load.
+    const azure = require("@pulumi/azure-native/cognitiveservices") as typeof cognitiveservices;
+    const account = new azure.Account(r.name, props as unknown as cognitiveservices.AccountArgs, opts);
     exported[r.name] = account.properties.endpoint;
     made.set(r.name, account);
   }
