@@ -23,6 +23,11 @@ export interface FlowStackOptions {
   /** Config keys whose values are secret (`pulumi config set --secret`). */
   secretKeys?: string[];
   organization?: string;
+  /**
+   * `runtime.options.typescript` of the project's Pulumi.yaml (Pulumi's default is true): load a `.ts` program
+   * through the SDK's ts-node. Off by default here: compiled `.js` programs start faster.
+   */
+  typescript?: boolean;
   /** How long one program run may take before it is killed (default 5 minutes). */
   programTimeoutInMs?: number;
 }
@@ -208,6 +213,7 @@ export class FlowStack {
         secretKeys: this.options.secretKeys ?? [],
         env,
         timeoutInMs: this.options.programTimeoutInMs ?? 5 * 60_000,
+        typescript: this.options.typescript ?? false,
       });
       trace(`program exit ${exit.code}`);
       await this.monitor.idle();

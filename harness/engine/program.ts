@@ -17,6 +17,8 @@ export interface ProgramRun {
   config: Record<string, string>;
   secretKeys: string[];
   env: NodeJS.ProcessEnv;
+  /** `runtime.options.typescript` of Pulumi.yaml: the SDK loads the program through ts-node. */
+  typescript: boolean;
   /** Kill the program if it has not exited by then (a hung program must not hang the test run). */
   timeoutInMs: number;
 }
@@ -58,7 +60,10 @@ export function runProgram(run: ProgramRun): Promise<ProgramExit> {
       return [`${key.slice(0, at)}:config:${key.slice(at + 1)}`, value];
     }),
   );
-  const env = { ...run.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys) };
+  const env: NodeJS.ProcessEnv = { ...run.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys) };
+  // main.go, RunPlugin / Run: "PULUMI_NODEJS_TYPESCRIPT=true" when the project's typescript option is on.
+  if (run.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+  else delete env.PULUMI_NODEJS_TYPESCRIPT;
   const child = spawn(process.execPath, args, { cwd: run.programDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
