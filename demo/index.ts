@@ -3,24 +3,21 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { runProgram } from "../harness/program";
-import { ProviderHost } from "../harness/providerHost";
-import { EngineResource, urnOf } from "../harness/stack";
-import { quickstart } from "../quickstart/program";
-import { AzureNativeStandIn } from "../harness/azureNativeStandIn";
+import { FlowStack, type RunResult } from "../harness/engine";
 
 /**
  * `npm run demo`: the quickstart stack against the emulator, seeded with a
  * soft-deleted account that holds the quickstart's name. With the `pulumi`
  * CLI on PATH it runs a real preview, up and destroy; without it (as on our
- * machines) it runs the program's dynamic resources through Pulumi's own
- * provider host and stands in for azure-native with the Azure SDK.
+ * machines) it runs the same program through the flow harness
+ * (`harness/engine`): the program in a child process as the language host
+ * runs it, its dynamic resources in Pulumi's own provider host, azure-native
+ * stood in with the Azure SDK, printed as the CLI prints it.
  */
 
 const ACCOUNT = "reclaim-quickstart-ai";
 const GROUP = "rg-reclaim-quickstart";
 const LOCATION = "eastus";
-const GUARD_TYPE = "pulumi-nodejs:dynamic/cognitive-reclaim:PurgedDeletedAccount";
 const ROOT = resolve(__dirname, "..", "..");
 
 const started = Date.now();
@@ -46,55 +43,33 @@ async function seed(emulator: RunningEmulator): Promise<void> {
 }
 
 async function withoutCli(emulator: RunningEmulator): Promise<void> {
-  say("Path: Pulumi's provider host (no `pulumi` CLI on PATH); azure-native stands in as the Azure SDK.");
-  const registered = await runProgram(() => quickstart(), {
+  say("Path: the flow harness (no `pulumi` CLI on PATH): the quickstart program runs for real under a mini Pulumi engine,");
+  say("with Pulumi's SDK and dynamic provider host, and azure-native's provider stood in by the Azure SDK.");
+  const stack = await FlowStack.create({
     project: "cognitive-reclaim-quickstart",
     stack: "demo",
-    allowedTypes: [GUARD_TYPE, "azure-native:resources:ResourceGroup", "azure-native:cognitiveservices:Account"],
+    programDir: ROOT,
+    program: "dist/quickstart/index.js",
+    env: emulator.environment,
+    config: { "azure-native:subscriptionId": emulator.subscriptionId },
   });
-  const guardRegistration = registered.find((r) => r.type === GUARD_TYPE)!;
-  const accountInputs = registered.find((r) => r.type === "azure-native:cognitiveservices:Account")!.inputs as { accountName: string; kind: string; sku: { name: string }; properties: { customSubDomainName: string } };
-
-  const host = await ProviderHost.start({ cwd: ROOT, env: { ...process.env, ...emulator.environment } });
   try {
-    await host.configure({ "azure-native:subscriptionId": emulator.subscriptionId });
-    const guard = new EngineResource(host, urnOf(GUARD_TYPE, "name-guard", "demo", "cognitive-reclaim-quickstart"), guardRegistration.inputs);
-    const azure = new AzureNativeStandIn(emulator);
-
-    step("pulumi preview");
-    const mark = host.output.length;
-    const preview = await guard.preview();
-    if (preview.failures.length) throw new Error(`preview failed: ${JSON.stringify(preview.failures)}`);
-    const guardLine = host.output.slice(mark).split("\n").find((l) => l.includes("PurgedDeletedAccount:"))?.replace(/^.*PurgedDeletedAccount: /, "") ?? "(no preview line)";
-    say(`  + azure-native:resources:ResourceGroup   group        create   resource group '${GROUP}' (${LOCATION})`);
-    say(`  + cognitive-reclaim:PurgedDeletedAccount name-guard   create   ${guardLine}`);
-    say(`  + azure-native:cognitiveservices:Account account      create   account '${ACCOUNT}' (OpenAI, S0), after name-guard`);
-
-    step("what azure-native would hit without the guard");
-    await azure.createResourceGroup(GROUP, LOCATION);
-    const blocked = await azure.createAccount({ resourceGroupName: GROUP, accountName: ACCOUNT, location: LOCATION, kind: accountInputs.kind, skuName: accountInputs.sku.name, customSubDomainName: accountInputs.properties.customSubDomainName });
-    if (!blocked.error?.includes("FlagMustBeSetForRestore")) throw new Error(`expected FlagMustBeSetForRestore, got ${JSON.stringify(blocked)}`);
-    say(`  account create fails: ${blocked.error}`);
-
-    step("pulumi up");
-    say(`  group       created  [${elapsed()}]`);
-    const t = Date.now();
-    await guard.up();
-    say(`  name-guard  created  purged=${guard.outputs.purged} (deleted ${guard.outputs.deletionDate}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    const created = await azure.createAccount({ resourceGroupName: GROUP, accountName: ACCOUNT, location: LOCATION, kind: accountInputs.kind, skuName: accountInputs.sku.name, customSubDomainName: accountInputs.properties.customSubDomainName });
-    if (!created.endpoint) throw new Error(`account create after the guard failed: ${created.error}`);
-    say(`  account     created  endpoint ${created.endpoint}  [${elapsed()}]`);
-
-    step("pulumi destroy");
-    await azure.deleteAccount(GROUP, ACCOUNT);
-    say("  account     deleted  (Azure keeps it soft-deleted for 48 hours)");
-    await guard.destroy();
-    say("  name-guard  deleted  purgeOnDestroy: the soft-deleted account was purged, the name is free");
+    const run = async (title: string, action: () => Promise<RunResult>) => {
+      step(title);
+      const result = await action();
+      say(result.output.trimEnd());
+      if (!result.ok) throw new Error(`${title} failed: ${result.error}`);
+      return result;
+    };
+    await run("pulumi preview", () => stack.preview());
+    const up = await run("pulumi up --yes", () => stack.up());
+    if (up.outputs.purgedBeforeCreate !== true) throw new Error("up did not purge the soft-deleted account before creating");
+    await run("pulumi up --yes (again: nothing to do)", () => stack.up());
+    await run("pulumi destroy --yes", () => stack.destroy());
     const { state } = await emulator.control.state();
     if (Object.keys(state.deletedAccounts).length || Object.keys(state.accounts).length) throw new Error("accounts remain after destroy");
-    say(`\nProvider output (what the Pulumi CLI shows as diagnostics):\n${host.output.trim().split("\n").map((l) => `  ${l}`).join("\n")}`);
   } finally {
-    await host.stop();
+    await stack.close();
   }
 }
 

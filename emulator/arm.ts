@@ -64,7 +64,7 @@ export const ROUTES: readonly Route[] = [
   {
     pattern: new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}$`, "i"),
     apiVersions: RESOURCES_API_VERSIONS,
-    methods: { GET: getResourceGroup, PUT: putResourceGroup },
+    methods: { GET: getResourceGroup, PUT: putResourceGroup, DELETE: deleteResourceGroup },
   },
   {
     pattern: new RegExp(`^/subscriptions/${SEG}/resources$`, "i"),
@@ -146,6 +146,20 @@ function putResourceGroup(state: StoreState, req: ArmRequest, [sub, rg]: string[
   const existed = Boolean(state.resourceGroups[groupKey(sub, rg)]);
   state.resourceGroups[groupKey(sub, rg)] = { subscriptionId: sub, name: rg, location };
   return { status: existed ? 200 : 201, body: groupBody(sub, rg, location) };
+}
+
+/**
+ * `DELETE` of a resource group: every account in it is deleted (and so soft-deleted), then the group. ARM answers
+ * 202 and runs it as an operation; the emulator finishes it at once and answers 200.
+ */
+function deleteResourceGroup(state: StoreState, req: ArmRequest, [sub, rg]: string[]): WireResponse {
+  const key = groupKey(sub, rg);
+  if (!state.resourceGroups[key]) return { status: 204 };
+  for (const account of Object.values(state.accounts)) {
+    if (account.subscriptionId.toLowerCase() === sub.toLowerCase() && account.resourceGroupName.toLowerCase() === rg.toLowerCase()) deleteAccount(state, req, [sub, rg, account.name]);
+  }
+  delete state.resourceGroups[key];
+  return { status: 200 };
 }
 
 /** `GET /subscriptions/{sub}/resources?$filter=resourceType eq 'X' and name eq 'Y'` over the prerequisite resources. */

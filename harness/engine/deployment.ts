@@ -38,6 +38,10 @@ export interface Goal {
   aliasUrns: string[];
   additionalSecretOutputs: string[];
   hooks: HookBindings;
+  /** `replacementTrigger`: a change of this value replaces the resource. */
+  replacementTrigger?: unknown;
+  /** `replaceWith`: replace this resource whenever one of these is replaced in the same run. */
+  replaceWith: string[];
 }
 
 /** What the engine answers a registration with. */
@@ -93,6 +97,8 @@ export class Deployment {
   /** Old states a registration matched (by URN or alias): not deleted at the end unless pending delete. */
   private readonly seen = new Set<ResourceState>();
   private readonly registeredUrns = new Set<string>();
+  /** URNs replaced in this run (step_generator.go, sg.replaces), for `replaceWith`. */
+  private readonly replaced = new Set<string>();
   private readonly plugins = new Map<string, Promise<EngineProvider>>();
   private readonly hooks = new Map<string, RegisteredHook>();
   private readonly errorHooks = new Map<string, CallbackRef>();
@@ -173,6 +179,8 @@ export class Deployment {
       additionalSecretOutputs: goal.additionalSecretOutputs,
     };
     if (Object.keys(goal.propertyDependencies).length) state.propertyDependencies = goal.propertyDependencies;
+    if (goal.replacementTrigger !== undefined) state.replacementTrigger = goal.replacementTrigger;
+    if (goal.replaceWith.length) state.replaceWith = goal.replaceWith;
 
     if (!goal.custom) return this.registerComponent(state, old);
 
@@ -196,7 +204,16 @@ export class Deployment {
       }
 
       const targeted = this.options.replaceTargets.includes(old.urn) || this.options.replaceTargets.includes(urn);
-      let diff = await this.diff(plugin, old, state, goal);
+      // step_generator.go, generateStepsFromDiff: a changed replacement trigger replaces without asking the provider.
+      if (!this.dryRun && containsUnknown(goal.replacementTrigger)) throw new Error(`replacement trigger contains unknowns for ${urn}`);
+      const triggered = shouldTriggerReplace(goal.replacementTrigger, old.replacementTrigger);
+      // step_generator.go, diff: "replaced because ... (in its ReplaceWith list) is being replaced".
+      const replacedWith = goal.replaceWith.find((u) => this.replaced.has(u));
+      let diff: DiffResult = triggered
+        ? { changes: "some", replaces: ["replacementTrigger"], deleteBeforeReplace: false, diffs: ["replacementTrigger"] }
+        : replacedWith
+          ? { changes: "some", replaces: ["replaceWith"], deleteBeforeReplace: false, diffs: ["replaceWith"] }
+          : await this.diff(plugin, old, state, goal);
       await this.collect(plugin);
       // step_generator.go, applyReplaceOnChanges: a changed key under `replaceOnChanges` turns the update into a replace.
       diff = applyReplaceOnChanges(diff, goal.replaceOnChanges);
@@ -209,6 +226,7 @@ export class Deployment {
           }
           step.op = "replace";
           step.keys = diff.replaces.length ? diff.replaces : diff.diffs;
+          this.replaced.add(urn);
           if (!targeted) {
             // continueStepsFromDiff: "we need to recompute the default values" — Check again with no olds.
             const rechecked = await plugin.check(urn, {}, goal.inputs);
@@ -371,7 +389,9 @@ export class Deployment {
     if (!this.dryRun && !created.id) throw new Error("provider did not return an ID from Create");
     state.id = created.id;
     state.outputs = markSecretOutputs(created.outputs, state.inputs, state.additionalSecretOutputs);
-    if (old) old.pendingDelete = true; // CreateStep.Apply (preview too): "Mark the old resource as pending deletion"
+    // CreateStep.Apply (preview too): "Mark the old resource as pending deletion" — unless a delete-before-replace
+    // already deleted it (GenerateDeletes skips `pendingDeletes`).
+    if (old && !old.pendingReplacement) old.pendingDelete = true;
     this.steps.push(step);
     await this.runHooks(state.hooks.afterCreate, "after", "afterCreate", { urn: state.urn, id: state.id, name: nameOfUrn(state.urn), type: state.type, newInputs: state.inputs, newOutputs: state.outputs });
   }
@@ -401,6 +421,7 @@ export class Deployment {
       this.current = create;
       await this.create(create, plugin, state, old);
       this.steps.push({ ...step, providerCalled: false });
+      if (old.pendingReplacement) this.consumed.add(old);
       this.news.push(state);
       return;
     }
@@ -501,10 +522,13 @@ export class Deployment {
   /** step_generator.go, diff: the provider's Diff; when it cannot tell, the engine compares the inputs itself (diffResource). */
   private async diff(plugin: EngineProvider, old: ResourceState, state: ResourceState, goal: Goal): Promise<DiffResult> {
     const diff = await plugin.diff(state.urn, old.id, old.inputs, old.outputs, state.inputs);
-    if (diff.changes !== "unknown") return diff;
-    const keys = [...new Set([...Object.keys(old.inputs), ...Object.keys(state.inputs)])].filter((k) => !deepEqual(old.inputs[k], state.inputs[k])).sort();
     void goal;
-    return { changes: keys.length ? "some" : "none", replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace, diffs: keys };
+    const changedInputs = [...new Set([...Object.keys(old.inputs), ...Object.keys(state.inputs)])].filter((k) => !deepEqual(old.inputs[k], state.inputs[k])).sort();
+    // diffResource: a provider that cannot tell gets the engine's own comparison of the inputs.
+    if (diff.changes === "unknown") return { changes: changedInputs.length ? "some" : "none", replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace, diffs: changedInputs };
+    // A provider that names no changed keys (dynamic providers cannot): the changed inputs, as the display shows them.
+    if (diff.changes === "some" && !diff.diffs.length) return { ...diff, diffs: changedInputs.filter((k) => k !== "__provider").length ? changedInputs.filter((k) => k !== "__provider") : changedInputs };
+    return diff;
   }
 
   /**
@@ -637,6 +661,13 @@ export class Deployment {
     if (rethrow) throw new StepFailed(message);
     return undefined as never;
   }
+}
+
+/** step_generator.go, shouldTriggerReplace: unknowns always trigger; an absent trigger never does; else a change does. */
+function shouldTriggerReplace(news: unknown, olds: unknown): boolean {
+  if (containsUnknown(news) || containsUnknown(olds)) return true;
+  if (news === undefined || news === null || olds === undefined || olds === null) return false;
+  return !deepEqual(news, olds);
 }
 
 function checkFailureText(failures: { property: string; reason: string }[]): string {

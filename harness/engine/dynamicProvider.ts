@@ -28,7 +28,7 @@ export class DynamicProvider implements EngineProvider {
   async diff(urn: string, id: string, _oldInputs: Props, oldOutputs: Props, news: Props): Promise<DiffResult> {
     // The dynamic host diffs the old outputs (its state) against the new inputs (cmd/dynamic-provider/index.js, diffRPC).
     const diff = await this.host.diff(id, urn, revealSecrets(oldOutputs) as Props, revealSecrets(news) as Props);
-    return { ...diff, diffs: diff.replaces };
+    return { ...diff, diffs: [] };
   }
 
   async create(urn: string, news: Props, preview: boolean) {

@@ -23,6 +23,13 @@ export interface FlowStackOptions {
   /** Config keys whose values are secret (`pulumi config set --secret`). */
   secretKeys?: string[];
   organization?: string;
+  /**
+   * `runtime.options.typescript` of the project's Pulumi.yaml (Pulumi's default is true): load a `.ts` program
+   * through the SDK's ts-node. Off by default here: compiled `.js` programs start faster.
+   */
+  typescript?: boolean;
+  /** How long one program run may take before it is killed (default 5 minutes). */
+  programTimeoutInMs?: number;
 }
 
 export interface RunOptions {
@@ -132,9 +139,16 @@ export class FlowStack {
     const env = { ...process.env, ...(this.options.env ?? {}), ...(options.env ?? {}) };
     const programDir = this.options.programDir;
     const dryRun = command === "preview";
-    // One plugin per provider resource per run (the engine loads a plugin on first use of its provider).
+    // One plugin per provider resource per run (the engine loads a plugin on first use of its provider). When the
+    // state says the program uses dynamic resources, their host starts while the program starts.
+    let prestarted = this.snapshot.resources.some((r) => r.type === "pulumi:providers:pulumi-nodejs") ? DynamicProvider.start(programDir, env) : undefined;
+    prestarted?.catch(() => undefined);
     const providers: DeploymentOptions["providers"] = async (pkg) => {
-      if (pkg === "pulumi-nodejs") return DynamicProvider.start(programDir, env);
+      if (pkg === "pulumi-nodejs") {
+        const host = prestarted ?? DynamicProvider.start(programDir, env);
+        prestarted = undefined;
+        return host;
+      }
       if (pkg === "azure-native") return new AzureNativeProvider(env);
       throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources and the azure-native stand-in`);
     };
@@ -160,6 +174,7 @@ export class FlowStack {
       }
     } finally {
       await deployment.close();
+      if (prestarted) await (await prestarted.catch(() => undefined))?.close();
     }
     if (!dryRun) this.snapshot = deployment.snapshot();
     const outputs = maskSecrets(deployment.stackOutputs) as Props;
@@ -197,6 +212,8 @@ export class FlowStack {
         config: this.config,
         secretKeys: this.options.secretKeys ?? [],
         env,
+        timeoutInMs: this.options.programTimeoutInMs ?? 5 * 60_000,
+        typescript: this.options.typescript ?? false,
       });
       trace(`program exit ${exit.code}`);
       await this.monitor.idle();

@@ -17,6 +17,10 @@ export interface ProgramRun {
   config: Record<string, string>;
   secretKeys: string[];
   env: NodeJS.ProcessEnv;
+  /** `runtime.options.typescript` of Pulumi.yaml: the SDK loads the program through ts-node. */
+  typescript: boolean;
+  /** Kill the program if it has not exited by then (a hung program must not hang the test run). */
+  timeoutInMs: number;
 }
 
 /** What the program's process printed and how it ended. */
@@ -56,14 +60,24 @@ export function runProgram(run: ProgramRun): Promise<ProgramExit> {
       return [`${key.slice(0, at)}:config:${key.slice(at + 1)}`, value];
     }),
   );
-  const env = { ...run.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys) };
+  const env: NodeJS.ProcessEnv = { ...run.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(run.secretKeys) };
+  // main.go, RunPlugin / Run: "PULUMI_NODEJS_TYPESCRIPT=true" when the project's typescript option is on.
+  if (run.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+  else delete env.PULUMI_NODEJS_TYPESCRIPT;
   const child = spawn(process.execPath, args, { cwd: run.programDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stderr += `the program did not exit within ${run.timeoutInMs} ms (timeoutInMs); killed\n`;
+      child.kill("SIGKILL");
+    }, run.timeoutInMs);
     child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -3,7 +3,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import type { Callbacks, CallbackRef } from "./callbacks";
 import { type Deployment, type Goal, StepFailed } from "./deployment";
 import { emptyHooks, type HookBindings } from "./state";
-import { fromStruct, type Props, toStruct } from "./values";
+import { fromStruct, type Props, revealSecrets, toStruct } from "./values";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
@@ -26,7 +26,7 @@ const FEATURES: Record<string, boolean> = {
   resourceReferences: false,
   outputValues: false,
   deletedWith: false,
-  replaceWith: false,
+  replaceWith: true,
   aliasSpecs: false,
   transforms: true,
   invokeTransforms: false,
@@ -234,6 +234,8 @@ export class ResourceMonitor {
       aliasUrns: request.getAliasurnsList(),
       additionalSecretOutputs: options.getAdditionalSecretOutputsList(),
       hooks: hooksFrom(options.getHooks()),
+      replacementTrigger: options.getReplacementTrigger() ? revealSecrets(options.getReplacementTrigger().toJavaScript()) : undefined,
+      replaceWith: options.getReplaceWithList(),
     };
     // Dependencies sent as explicit `dependencies` and those implied by property dependencies are one set for the state.
     const implied = Object.values(goal.propertyDependencies).flat();
@@ -262,10 +264,13 @@ export class ResourceMonitor {
     if (request.getDeletebeforereplacedefined()) options.setDeleteBeforeReplace(request.getDeletebeforereplace());
     options.setAdditionalSecretOutputsList(request.getAdditionalsecretoutputsList());
     options.setHooks(request.hasHooks() ? request.getHooks() : hooksTo(emptyHooks()));
+    options.setReplaceWithList(request.getReplaceWithList());
+    if (request.hasReplacementTrigger()) options.setReplacementTrigger(request.getReplacementTrigger());
     return options;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.tryShutdown(() => resolve()) : resolve()));
+    // The programs are gone by now; their connections must not hold the test process open.
+    this.server?.forceShutdown();
   }
 }

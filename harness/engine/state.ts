@@ -41,6 +41,8 @@ export interface ResourceState {
   pendingReplacement: boolean;
   hooks: HookBindings;
   additionalSecretOutputs: string[];
+  replacementTrigger?: unknown;
+  replaceWith?: string[];
   /** Input key → the URNs its value came from (for delete-before-replace of dependents). */
   propertyDependencies?: Record<string, string[]>;
 }

@@ -16,6 +16,8 @@ export interface ResourceSpec {
     replaceOnChanges?: string[];
     deleteBeforeReplace?: boolean;
     aliases?: { name?: string; parent?: string; noParent?: boolean }[];
+    replaceWith?: string[];
+    replacementTrigger?: unknown;
     hooks?: Partial<Record<"beforeCreate" | "afterCreate" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete" | "onError", string[]>>;
   };
 }

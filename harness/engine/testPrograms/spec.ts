@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import type * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import type { ProgramSpec } from "./programSpec";
 
 /**
@@ -33,8 +33,8 @@ const thingProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures: news.invalid ? [{ property: "invalid", reason: String(news.invalid) }] : [] };
   },
   async diff(_id: string, olds: ThingInputs, news: ThingInputs) {
-    // `out` is an output only: the old state has it, the new inputs do not.
-    const keys = Object.keys({ ...olds, ...news }).filter((k) => k !== "__provider" && k !== "out" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    // `out` is an output only: the old state has it, the new inputs do not; `label` follows the name (a rename).
+    const keys = Object.keys({ ...olds, ...news }).filter((k) => !["__provider", "out", "label"].includes(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     return { changes: keys.length > 0, replaces: keys.filter((k) => k === "key"), deleteBeforeReplace: Boolean(news.dbr) };
   },
   async create(inputs: ThingInputs) {
@@ -113,6 +113,8 @@ for (const r of spec.resources) {
     ignoreChanges: o.ignoreChanges,
     replaceOnChanges: o.replaceOnChanges,
     deleteBeforeReplace: o.deleteBeforeReplace,
+    replaceWith: o.replaceWith?.map((n) => made.get(n)!),
+    replacementTrigger: o.replacementTrigger,
     aliases: o.aliases?.map((a) => (a.noParent ? { name: a.name, parent: pulumi.rootStackResource } : { name: a.name, parent: a.parent ? made.get(a.parent) : undefined })),
     hooks: o.hooks
       ? (Object.fromEntries(Object.entries(o.hooks).map(([kind, names]) => [kind, (names ?? []).map((n) => hooks.get(n)!)])) as pulumi.ResourceHookBinding)
@@ -127,7 +129,9 @@ for (const r of spec.resources) {
   } else if (r.kind === "component") {
     made.set(r.name, new Group(r.name, opts));
   } else {
-    const account = new cognitiveservices.Account(r.name, props as unknown as cognitiveservices.AccountArgs, opts);
+    // Loaded only when a spec declares an account: the azure-native SDK takes a while to load.
+    const azure = require("@pulumi/azure-native/cognitiveservices") as typeof cognitiveservices;
+    const account = new azure.Account(r.name, props as unknown as cognitiveservices.AccountArgs, opts);
     exported[r.name] = account.properties.endpoint;
     made.set(r.name, account);
   }

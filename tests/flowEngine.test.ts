@@ -1,0 +1,332 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { FlowStack, type RunResult } from "../harness/engine";
+import type { ProgramSpec, ResourceSpec } from "../harness/engine/testPrograms/programSpec";
+import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+
+/**
+ * The flow harness's own rules, each checked against what a user would see:
+ * the order of provider calls (the `spec` program's call log, the emulator's
+ * request log), the state, and the CLI-like output. Programs run for real in
+ * a child process; dynamic resources in Pulumi's provider host; accounts in
+ * the azure-native stand-in against the emulator. Needs `npm run build`.
+ */
+const ctx = useEmulator();
+const ROOT = resolve(__dirname, "..");
+const SPEC_PROGRAM = "dist/harness/engine/testPrograms/spec.js";
+const THING = "pulumi-nodejs:dynamic/flow:Thing";
+
+let dir: string;
+let callLog: string;
+const stacks: FlowStack[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "flow-engine-"));
+  callLog = join(dir, "calls.log");
+  writeFileSync(callLog, "");
+});
+afterEach(async () => {
+  for (const s of stacks.splice(0)) await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A stack running the `spec` program; `runWith(spec)` gives the per-run config. */
+async function specStack(): Promise<FlowStack> {
+  const stack = await FlowStack.create({
+    project: "flow",
+    stack: "test",
+    programDir: ROOT,
+    program: SPEC_PROGRAM,
+    env: { ...ctx.emulator.environment, FLOW_CALL_LOG: callLog },
+    config: { "azure-native:subscriptionId": ctx.emulator.subscriptionId },
+  });
+  stacks.push(stack);
+  return stack;
+}
+
+const runWith = (spec: ProgramSpec) => ({ config: { "flow:spec": JSON.stringify(spec) } });
+const things = (...resources: (string | ResourceSpec)[]): ProgramSpec => ({
+  resources: resources.map((r) => (typeof r === "string" ? { name: r, kind: "thing" as const, props: { value: r } } : r)),
+});
+
+/** The calls the `thing` provider and the hooks made since the last look, Check excluded. */
+function calls(): string[] {
+  const lines = readFileSync(callLog, "utf8").split("\n").filter((l) => l && !l.startsWith("check "));
+  writeFileSync(callLog, "");
+  return lines;
+}
+
+function expectOk(result: RunResult): RunResult {
+  if (!result.ok) throw new Error(`run failed: ${result.error}\n${result.output}`);
+  return result;
+}
+
+const opsOf = (result: RunResult) => result.steps.filter((s) => !s.urn.includes("pulumi:providers:") && s.op !== "same").map((s) => `${s.op} ${s.name}`);
+
+describe("registration, same, update, create-before-delete and delete-before-replace", () => {
+  it("creates in registration order, then a second up is a no-op", async () => {
+    const stack = await specStack();
+    const preview = expectOk(await stack.preview(runWith(things("a", { name: "b", kind: "thing", props: { value: "b" }, opts: { dependsOn: ["a"] } }))));
+    expect(preview.output).toContain("Previewing update (test):\n +  pulumi:pulumi:Stack flow-test create\n +  pulumi-nodejs:dynamic/flow:Thing a create\n +  pulumi-nodejs:dynamic/flow:Thing b create");
+    expect(preview.output).toContain("Resources:\n    + 3 to create");
+    expect(calls()).toEqual([]);
+    const up = expectOk(await stack.up());
+    expect(calls()).toEqual(["create a", "create b"]);
+    expect(up.output).toContain(" +  pulumi-nodejs:dynamic/flow:Thing a created\n    created a\n");
+    expect(stack.resources().find((r) => r.urn.endsWith("::b"))?.dependencies).toEqual([stack.urnOf("a")]);
+    const again = expectOk(await stack.up());
+    expect(calls()).toEqual([]);
+    expect(again.output).toContain("Resources:\n    3 unchanged");
+  });
+
+  it("an update changes in place; a replacement creates first and deletes the old one at the end, after its dependents", async () => {
+    const stack = await specStack();
+    const spec = things("x", { name: "y", kind: "thing", props: { value: "y" }, opts: { dependsOn: ["x"] } });
+    expectOk(await stack.up(runWith(spec)));
+    calls();
+    spec.resources[0].props = { value: "x2" };
+    const update = expectOk(await stack.up(runWith(spec)));
+    expect(calls()).toEqual(["update x"]);
+    expect(update.output).toContain(" ~  pulumi-nodejs:dynamic/flow:Thing x updated [diff: ~value]");
+    spec.resources[0].props = { value: "x2", key: "k2" };
+    spec.resources[1].props = { value: "y2" };
+    const replace = expectOk(await stack.up(runWith(spec)));
+    // step_generator.go: CBD — create the replacement, update the dependent, then delete the original at the end.
+    expect(calls()).toEqual(["create x", "update y", "delete x"]);
+    expect(opsOf(replace)).toEqual(["create-replacement x", "replace x", "update y", "delete-replaced x"]);
+    expect(replace.output).toMatch(/ \+\+ pulumi-nodejs:dynamic\/flow:Thing x created replacement \[diff: ~key\][\s\S]* \+- pulumi-nodejs:dynamic\/flow:Thing x replaced \[diff: ~key\][\s\S]* -- pulumi-nodejs:dynamic\/flow:Thing x deleted original/);
+    expect(replace.output).toContain("    +-1 replaced");
+    expect(stack.resources().filter((r) => r.pendingDelete)).toEqual([]);
+  });
+
+  it("delete-before-replace when the provider's diff or the option asks: delete first, then create", async () => {
+    const stack = await specStack();
+    const spec = things({ name: "x", kind: "thing", props: { key: 1, dbr: true } }, { name: "o", kind: "thing", props: { key: 1 }, opts: { deleteBeforeReplace: true } });
+    expectOk(await stack.up(runWith(spec)));
+    calls();
+    spec.resources[0].props = { key: 2, dbr: true };
+    spec.resources[1].props = { key: 2 };
+    const result = expectOk(await stack.up(runWith(spec)));
+    // Unrelated resources register in whatever order the SDK sends them; each one is deleted before it is created.
+    const seen = calls();
+    expect([...seen].sort()).toEqual(["create o", "create x", "delete o", "delete x"]);
+    for (const name of ["x", "o"]) expect(seen.indexOf(`delete ${name}`)).toBeLessThan(seen.indexOf(`create ${name}`));
+    const ops = opsOf(result);
+    for (const name of ["x", "o"]) expect(ops.filter((o) => o.endsWith(` ${name}`))).toEqual([`delete-replaced ${name}`, `replace ${name}`, `create-replacement ${name}`]);
+  });
+
+  it("a dependent whose input comes from a delete-before-replace resource is deleted before it and recreated after", async () => {
+    const stack = await specStack();
+    const spec = things({ name: "base", kind: "thing", props: { key: 1, dbr: true } }, { name: "user", kind: "thing", props: {}, from: { key: "base" } });
+    expectOk(await stack.up(runWith(spec)));
+    calls();
+    spec.resources[0].props = { key: 2, dbr: true };
+    expectOk(await stack.up(runWith(spec)));
+    // step_generator.go, calculateDependentReplacements: `user.key` would become unknown → its diff replaces it.
+    expect(calls()).toEqual(["delete user", "delete base", "create base", "create user"]);
+  });
+});
+
+describe("deletes, failures, renames, --replace, refresh", () => {
+  it("resources the program dropped are deleted after it finished, in reverse dependency order", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("a", { name: "b", kind: "thing", props: {}, opts: { dependsOn: ["a"] } }, { name: "c", kind: "thing", props: {}, opts: { dependsOn: ["b"] } }, "keep"))));
+    calls();
+    const result = expectOk(await stack.up(runWith(things("keep", "new"))));
+    expect(calls()).toEqual(["create new", "delete c", "delete b", "delete a"]);
+    expect(result.output).toContain("    + 1 created\n    - 3 deleted\n    2 unchanged");
+  });
+
+  it("a failed step stops the update: later resources are not created and planned deletes do not run", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("old"))));
+    calls();
+    const result = await stack.up(runWith(things("a", { name: "bad", kind: "thing", props: { failCreates: 1 }, opts: { dependsOn: ["a"] } }, { name: "later", kind: "thing", props: {}, opts: { dependsOn: ["bad"] } })));
+    expect(result.ok).toBe(false);
+    expect(calls()).toEqual(["create a", "create bad"]);
+    expect(result.output).toContain(" +  pulumi-nodejs:dynamic/flow:Thing bad **creating failed**\n    error: create bad failed (attempt 1)");
+    expect(result.output).toMatch(/error: update failed\n$/);
+    // State keeps what finished and what was not deleted.
+    expect(stack.resources().map((r) => r.urn.split("::").pop())).toEqual(expect.arrayContaining(["old", "a"]));
+    expect(stack.resources().some((r) => r.urn.endsWith("::later") || r.urn.endsWith("::bad"))).toBe(false);
+  });
+
+  it("a rename without an alias creates the new URN and deletes the old one at the end; with an alias it is the same resource", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("before"))));
+    calls();
+    const renamed = expectOk(await stack.up(runWith(things({ name: "after", kind: "thing", props: { value: "before" } }))));
+    expect(calls()).toEqual(["create after", "delete before"]);
+    expect(opsOf(renamed)).toEqual(["create after", "delete before"]);
+    const aliased = expectOk(await stack.up(runWith(things({ name: "again", kind: "thing", props: { value: "before" }, opts: { aliases: [{ name: "after" }] } }))));
+    expect(calls()).toEqual([]);
+    expect(opsOf(aliased)).toEqual([]);
+    expect(stack.resources().filter((r) => r.type === THING).map((r) => r.urn.split("::").pop())).toEqual(["again"]);
+  });
+
+  it("up --replace forces a replacement with unchanged inputs", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("r"))));
+    calls();
+    const result = expectOk(await stack.up({ replace: ["r"] }));
+    expect(calls()).toEqual(["create r", "delete r"]);
+    expect(opsOf(result)).toEqual(["create-replacement r", "replace r", "delete-replaced r"]);
+  });
+
+  it("refresh drops a resource whose Read finds nothing; the next up creates it again", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("gone", "here"))));
+    calls();
+    const refreshed = expectOk(await stack.refresh({ env: { FLOW_GONE: "gone" } }));
+    expect(calls()).toEqual(["read gone", "read here"]);
+    expect(refreshed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing gone deleted");
+    expect(stack.resources().some((r) => r.urn.endsWith("::gone"))).toBe(false);
+    const up = expectOk(await stack.up());
+    expect(calls()).toEqual(["create gone"]);
+    expect(opsOf(up)).toEqual(["create gone"]);
+    const upRefresh = expectOk(await stack.up({ refresh: true, env: { FLOW_GONE: "here" } }));
+    expect(calls()).toEqual(["read gone", "read here", "create here"]);
+    expect(opsOf(upRefresh)).toEqual(["refresh gone", "refresh here", "create here"]);
+  });
+});
+
+describe("resource options", () => {
+  it("protect refuses the delete; retainOnDelete skips the provider's Delete; destroy deletes the rest in reverse order", async () => {
+    const stack = await specStack();
+    const spec = things({ name: "guarded", kind: "thing", props: {}, opts: { protect: true } }, { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true } }, "plain");
+    expectOk(await stack.up(runWith(spec)));
+    calls();
+    const refused = await stack.up(runWith(things("plain")));
+    expect(refused.ok).toBe(false);
+    expect(refused.output).toContain("pulumi-nodejs:dynamic/flow:Thing guarded **deleting failed**");
+    expect(refused.error).toContain("as it is currently marked for protection");
+    calls();
+    spec.resources[0].opts = {};
+    expectOk(await stack.up(runWith(spec)));
+    // The refused run had deleted `kept` from the state (retainOnDelete: nothing in the cloud) before it stopped.
+    expect(calls()).toEqual(["create kept"]);
+    const destroyed = expectOk(await stack.destroy());
+    expect(calls()).toEqual(["delete plain", "delete guarded"]);
+    expect(destroyed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing kept deleted [retain]");
+    expect(stack.resources()).toEqual([]);
+  });
+
+  it("ignoreChanges keeps the old value; replaceOnChanges turns an update into a replacement", async () => {
+    const stack = await specStack();
+    const spec = things({ name: "i", kind: "thing", props: { value: 1 }, opts: { ignoreChanges: ["value"] } }, { name: "r", kind: "thing", props: { value: 1 }, opts: { replaceOnChanges: ["value"] } });
+    expectOk(await stack.up(runWith(spec)));
+    calls();
+    spec.resources[0].props = { value: 2 };
+    spec.resources[1].props = { value: 2 };
+    const result = expectOk(await stack.up(runWith(spec)));
+    expect(calls()).toEqual(["create r", "delete r"]);
+    expect(opsOf(result)).toEqual(["create-replacement r", "replace r", "delete-replaced r"]);
+    expect(stack.resources().find((r) => r.urn.endsWith("::i"))?.inputs.value).toBe(1);
+  });
+
+  it("a changed replacementTrigger replaces; replaceWith replaces along with the named resource", async () => {
+    const stack = await specStack();
+    const spec = (trigger: string, key: string) =>
+      runWith(things({ name: "t", kind: "thing", props: {}, opts: { replacementTrigger: trigger } }, { name: "k", kind: "thing", props: { key } }, { name: "w", kind: "thing", props: {}, opts: { replaceWith: ["k"] } }));
+    expectOk(await stack.up(spec("v1", "a")));
+    calls();
+    const triggered = expectOk(await stack.up(spec("v2", "a")));
+    expect(opsOf(triggered)).toEqual(["create-replacement t", "replace t", "delete-replaced t"]);
+    expect(triggered.output).toContain(" +- pulumi-nodejs:dynamic/flow:Thing t replaced [diff: ~replacementTrigger]");
+    calls();
+    const cascaded = expectOk(await stack.up(spec("v2", "b")));
+    expect(opsOf(cascaded).filter((o) => o.startsWith("replace "))).toEqual(["replace k", "replace w"]);
+    expect(calls().filter((c) => c.startsWith("delete"))).toEqual(["delete w", "delete k"]);
+  });
+
+  it("a stack transform is applied to every registration, through the SDK's callbacks", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith({ ...things("t"), transform: true })));
+    expect(stack.resources().find((r) => r.urn.endsWith("::t"))?.inputs.tagged).toBe(true);
+  });
+});
+
+describe("resource hooks", () => {
+  it("before/after create, update and delete hooks run at their step; onDryRun ones in preview", async () => {
+    const stack = await specStack();
+    const hooked = (value: number): ProgramSpec => ({
+      hooks: { log: "log", "log-dry": "log" },
+      resources: [{ name: "h", kind: "thing", props: { value }, opts: { hooks: { beforeCreate: ["log", "log-dry"], afterCreate: ["log"], beforeUpdate: ["log"], afterUpdate: ["log"], beforeDelete: ["log"], afterDelete: ["log"] } } }],
+    });
+    expectOk(await stack.preview(runWith(hooked(1))));
+    expect(calls()).toEqual(["hook log-dry h"]);
+    expectOk(await stack.up(runWith(hooked(1))));
+    expect(calls()).toEqual(["hook log h", "hook log-dry h", "create h", "hook log h"]);
+    expectOk(await stack.up(runWith(hooked(2))));
+    expect(calls()).toEqual(["hook log h", "update h", "hook log h"]);
+    const refused = await stack.destroy();
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toBe("You must run with the `--run-program` flag to use delete hooks during destroy.");
+    expectOk(await stack.destroy({ ...runWith(hooked(2)), runProgram: true }));
+    expect(calls()).toEqual(["hook log h", "delete h", "hook log h"]);
+  });
+
+  it("a failing before-hook fails the step; an onError hook asking to retry retries the create", async () => {
+    const stack = await specStack();
+    const failing = await stack.up(runWith({ hooks: { no: "fail" }, resources: [{ name: "f", kind: "thing", props: {}, opts: { hooks: { beforeCreate: ["no"] } } }] }));
+    expect(failing.ok).toBe(false);
+    expect(failing.error).toBe('before hook "no" failed: hook no refused f');
+    expect(calls()).toEqual(["hook no f"]);
+    const retried = expectOk(await stack.up(runWith({ hooks: { again: "retry" }, resources: [{ name: "e", kind: "thing", props: { failCreates: 2 }, opts: { hooks: { onError: ["again"] } } }] })));
+    expect(calls()).toEqual(["create e", "hook again create e errors=1", "create e", "hook again create e errors=2", "create e"]);
+    expect(retried.output).toContain("warning: retrying create due to on-error hook request (2/100)");
+  });
+});
+
+describe("azure-native accounts and the package, through the stand-in and the emulator", () => {
+  const accountSpec = (location = LOCATION, opts: ResourceSpec["opts"] = {}): ResourceSpec => ({
+    name: "acct",
+    kind: "account",
+    props: { accountName: "flow-acct", resourceGroupName: GROUP, location, kind: "OpenAI", sku: { name: "S0" }, properties: { customSubDomainName: "flow-acct" } },
+    opts,
+  });
+  const armCalls = async () =>
+    (await ctx.emulator.control.requests())
+      .filter((q) => q.kind === "arm" && q.method !== "GET")
+      .map((q) => `${q.method} ${q.path.replace(/^.*\/(accounts|deletedaccounts)\//i, "$1/")} ${q.status}`);
+
+  it("create refuses to create over a live account (crud.go, CanCreate)", async () => {
+    await seedWorld(ctx.emulator, { live: ["flow-acct"] });
+    const stack = await specStack();
+    const refused = await stack.up(runWith({ resources: [accountSpec()] }));
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/^cannot create already existing resource '\/subscriptions\/.*\/accounts\/flow-acct'$/);
+    expect(await armCalls()).toEqual([]);
+  });
+
+  it("a location change replaces the account delete-first, and the create then meets the soft-deleted account", async () => {
+    await seedWorld(ctx.emulator);
+    const stack = await specStack();
+    expectOk(await stack.up(runWith({ resources: [accountSpec()] })));
+    await ctx.emulator.control.clearRequests();
+    const moved = await stack.up(runWith({ resources: [accountSpec("westus")] }));
+    // azure-native's Diff asks for delete-before-replace on any replacement (provider.go, Diff); Azure keeps the
+    // deleted account for 48 hours, so the PUT of its name fails: the issue's "replaced account" row, faithfully.
+    expect(opsOf(moved)).toEqual(["delete-replaced acct", "replace acct", "create-replacement acct"]);
+    expect(moved.ok).toBe(false);
+    expect(moved.error).toContain('Code="FlagMustBeSetForRestore"');
+    expect(moved.output).toContain(" ++ azure-native:cognitiveservices:Account acct **creating replacement failed** [diff: ~location]");
+    expect(await armCalls()).toEqual(["DELETE accounts/flow-acct 200", "PUT accounts/flow-acct 409"]);
+    expect(stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")?.pendingReplacement).toBe(true);
+  });
+
+  it("up --replace of an account with no diff creates first (no delete-before-replace asked) and fails 'already exists'", async () => {
+    await seedWorld(ctx.emulator);
+    const stack = await specStack();
+    expectOk(await stack.up(runWith({ resources: [accountSpec()] })));
+    await ctx.emulator.control.clearRequests();
+    const forced = await stack.up({ replace: ["acct"] });
+    expect(opsOf(forced)).toEqual(["create-replacement acct"]);
+    expect(forced.ok).toBe(false);
+    expect(forced.error).toMatch(/^cannot create already existing resource/);
+    expect(await armCalls()).toEqual([]);
+    const withOption = await stack.up({ ...runWith({ resources: [accountSpec(LOCATION, { deleteBeforeReplace: true })] }), replace: ["acct"] });
+    expect(opsOf(withOption)).toEqual(["delete-replaced acct", "replace acct", "create-replacement acct"]);
+  });
+});
