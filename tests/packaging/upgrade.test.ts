@@ -124,6 +124,7 @@ it("a stack created with 0.1.0 refreshes, updates and destroys after the upgrade
   const missing = [...needed].flatMap(([path, names]) => {
     let exported: Record<string, unknown>;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the installed package, by the path the old text names
       exported = require(require.resolve(path, { paths: [newProject] })) as Record<string, unknown>;
     } catch (error) {
       return [`${path}: cannot be loaded (${(error as Error).message.split("\n")[0]})`];
