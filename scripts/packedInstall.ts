@@ -98,23 +98,39 @@ function copyClosure(lock: Lockfile, location: string, into: Record<string, Lock
 }
 
 /**
- * Writes `package.json` and `package-lock.json` into `project` for a project
- * that depends on the packed package (by a relative `file:` path) and on
- * `others` (names of modules in this repository's lockfile, at the versions
- * the lockfile holds), then runs `npm ci --offline` there.
+ * Installs the packed package, and the other modules a project needs, into
+ * `project` with `npm ci --offline`, from a lockfile cut from this
+ * repository's. With `others` (names of modules this repository installs), it
+ * writes the project's `package.json`: the packed package by a relative
+ * `file:` path plus those modules at this repository's versions. Without, it
+ * keeps the project's own `package.json`, whose dependencies must all be
+ * modules this repository installs, at versions its ranges allow, and whose
+ * dependency on the package must be `file:<the tarball's path from the project>`.
  */
-export function installPacked(root: string, project: string, packed: PackedPackage, others: string[], options: { name?: string; main?: string } = {}): void {
+export function installPacked(root: string, project: string, packed: PackedPackage, others?: string[], options: { name?: string; writeManifest?: boolean } = {}): void {
   const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as Lockfile;
   const registry = execFileSync("npm", ["config", "get", "registry"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   const manifest = lock.packages[""];
   const spec = `file:${relative(project, packed.tarball)}`;
-  const dependencies: Record<string, string> = { [packed.name]: spec };
+  mkdirSync(project, { recursive: true });
+  const manifestPath = join(project, "package.json");
+  let projectManifest: { name?: string; dependencies?: Record<string, string>; [key: string]: unknown };
+  if (others) {
+    options = { ...options, writeManifest: true };
+    projectManifest = { name: options.name ?? basename(project), version: "0.0.0", private: true, dependencies: { [packed.name]: spec } };
+  } else {
+    projectManifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    const given = projectManifest.dependencies?.[packed.name];
+    if (given !== spec) throw new Error(`${manifestPath} depends on ${packed.name} '${given}': it must say '${spec}' (the packed tarball) to install offline`);
+    others = Object.keys(projectManifest.dependencies ?? {}).filter((name) => name !== packed.name);
+  }
+  const dependencies: Record<string, string> = { ...projectManifest.dependencies };
   const packages: Record<string, LockEntry> = {};
   for (const name of others) {
     const location = `node_modules/${name}`;
     const entry = lock.packages[location];
-    if (!entry?.version) throw new Error(`'${name}' is not at the top of package-lock.json: name a module this repository installs (got '${name}')`);
-    dependencies[name] = entry.version;
+    if (!entry?.version) throw new Error(`'${name}' is not at the top of this repository's package-lock.json, so it cannot be installed offline: name a module this repository installs (got '${name}')`);
+    dependencies[name] ??= entry.version;
     copyClosure(lock, location, packages, registry);
   }
   const own: LockEntry = {
@@ -126,10 +142,8 @@ export function installPacked(root: string, project: string, packed: PackedPacka
     peerDependenciesMeta: manifest.peerDependenciesMeta,
   };
   for (const name of Object.keys(manifest.dependencies ?? {})) copyClosure(lock, `node_modules/${name}`, packages, registry);
-  const name = options.name ?? basename(project);
-  const projectManifest = { name, version: "0.0.0", private: true, ...(options.main ? { main: options.main } : {}), dependencies };
-  mkdirSync(project, { recursive: true });
-  writeFileSync(join(project, "package.json"), `${JSON.stringify(projectManifest, null, 2)}\n`);
+  if (options.writeManifest) writeFileSync(manifestPath, `${JSON.stringify({ ...projectManifest, dependencies }, null, 2)}\n`);
+  const name = projectManifest.name ?? basename(project);
   const projectLock = {
     name,
     version: "0.0.0",
