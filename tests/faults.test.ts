@@ -43,6 +43,14 @@ const deletedNames = async () => Object.values((await state()).deletedAccounts).
 const liveNames = async () => Object.values((await state()).accounts).map((a) => a.name).sort();
 const failureOf = (p: Promise<unknown>) => p.then(() => "no error", (e: Error) => e.message);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once the emulator has received a request that `matches` (within 30 s): a fault lands after it, not after a guessed delay. */
+async function requestSeen(matches: (q: { method: string; path: string }) => boolean): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(25)) {
+    if ((await ctx.emulator.control.requests()).some(matches)) return;
+  }
+  throw new Error("the emulator never received the request the fault waits for");
+}
 const throttled = () => ({ status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "Please try again after '1' seconds." } } });
 
 async function startedHost(env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
@@ -210,7 +218,7 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ purgeDurationMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, GUARD, "killp").up().catch((e: Error) => e);
-      await sleep(900);
+      await requestSeen((q) => q.method === "DELETE" && q.path.includes("/deletedAccounts/killp"));
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
@@ -232,7 +240,7 @@ const MATRIX: Row[] = [
       await ctx.emulator.control.settings({ provisioningLagMs: 2500 });
       const doomed = await startedHost();
       const first = resource(doomed, RECOVERED, "killr").up().catch((e: Error) => e);
-      await sleep(900);
+      await requestSeen((q) => q.method === "PUT" && q.path.includes("/accounts/killr"));
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();

@@ -49,6 +49,11 @@ beforeAll(() => {
   // The released source, built with this repository's toolchain.
   const source = join(scratch, "source-0.1.0");
   mkdirSync(source);
+  try {
+    execFileSync("git", ["-C", ROOT, "cat-file", "-e", `${RELEASED_COMMIT}^{commit}`], { stdio: "ignore" });
+  } catch {
+    throw new Error(`commit ${RELEASED_COMMIT} (the released 0.1.0) is not in this clone's history: the upgrade test packs 0.1.0 from it; fetch the full history (git fetch --unshallow)`);
+  }
   const archive = execFileSync("git", ["-C", ROOT, "archive", RELEASED_COMMIT]);
   execFileSync("tar", ["-x", "-C", source], { input: archive });
   symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"));
