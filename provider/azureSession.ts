@@ -47,15 +47,23 @@ export interface DeletedAccount {
    * ids with the location segment normalized.
    */
   id: string;
+  /** The deleted account's name: the name it holds until it is purged. */
   accountName: string;
   /** Normalized (`eastus`), whatever spelling Azure echoes. */
   location: string;
+  /** The resource group it was in (which may no longer exist). */
   resourceGroupName: string;
+  /** The subscription it was in. */
   subscriptionId: string;
+  /** Its kind (`OpenAI`, `CognitiveServices`, ...), when Azure reports it. */
   kind?: string;
+  /** Its SKU name (`S0`, ...), when Azure reports it. */
   skuName?: string;
+  /** The custom subdomain it holds (and blocks for other accounts) until it is purged, when it had one. */
   customSubDomainName?: string;
+  /** When it was deleted (ISO 8601), when Azure reports it. */
   deletionDate?: string;
+  /** When Azure purges it by itself, 48 hours after the deletion (ISO 8601); until then it can be recovered. */
   scheduledPurgeDate?: string;
 }
 

@@ -36,19 +36,27 @@ export const purgedDeletedAccountProvider = stableProvider("purgedDeletedAccount
  * follows purges it.
  */
 export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
+  /** The account's name, as given. */
   declare public readonly accountName: pulumi.Output<string>;
+  /** The account's region, normalized (`East US` is stored as `eastus`). */
   declare public readonly location: pulumi.Output<string>;
+  /** The resource group the account is (or was) in. */
   declare public readonly resourceGroupName: pulumi.Output<string>;
+  /** The subscription, resolved at check: the input, else `azure-native:subscriptionId`, else `AZURE_SUBSCRIPTION_ID`, else `ARM_SUBSCRIPTION_ID`. */
   declare public readonly subscriptionId: pulumi.Output<string>;
+  /** Whether destroy purges a soft-deleted account of this name (default false). */
   declare public readonly purgeOnDestroy: pulumi.Output<boolean>;
+  /** The bound on every wait on Azure, in minutes (default 30). */
   declare public readonly timeoutMinutes: pulumi.Output<number>;
   /** True when this resource's last create or update purged a soft-deleted account. */
   declare public readonly purged: pulumi.Output<boolean>;
   /** True when a refresh found a soft-deleted account of this name again. */
   declare public readonly pendingPurge: pulumi.Output<boolean>;
-  /** `/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{location}/resourceGroups/{rg}/deletedAccounts/{name}` */
+  /** The ARM id the guard watches (always set): `/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{location}/resourceGroups/{rg}/deletedAccounts/{name}`. */
   declare public readonly deletedAccountId: pulumi.Output<string>;
+  /** When the account the last create or update purged was deleted (ISO 8601); absent when nothing was purged. */
   declare public readonly deletionDate: pulumi.Output<string | undefined>;
+  /** When Azure would have purged that account by itself (ISO 8601); absent when nothing was purged. */
   declare public readonly scheduledPurgeDate: pulumi.Output<string | undefined>;
 
   private readonly guarded: GuardedAccount;

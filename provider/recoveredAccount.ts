@@ -37,16 +37,25 @@ export const recoveredAccountProvider = stableProvider("recoveredAccount");
  * account its successor declares live. `retainOnDelete` keeps the account.
  */
 export class RecoveredAccount extends pulumi.dynamic.Resource {
+  /** The account's name, as given. */
   declare public readonly accountName: pulumi.Output<string>;
+  /** The account's region, normalized (`East US` is stored as `eastus`). */
   declare public readonly location: pulumi.Output<string>;
+  /** The resource group the account is (or was) in. */
   declare public readonly resourceGroupName: pulumi.Output<string>;
+  /** The subscription, resolved at check: the input, else `azure-native:subscriptionId`, else `AZURE_SUBSCRIPTION_ID`, else `ARM_SUBSCRIPTION_ID`. */
   declare public readonly subscriptionId: pulumi.Output<string>;
+  /** Whether destroy also purges the account it deletes (default false). */
   declare public readonly purgeOnDestroy: pulumi.Output<boolean>;
+  /** The bound on every wait on Azure, in minutes (default 30). */
   declare public readonly timeoutMinutes: pulumi.Output<number>;
   /** ARM id of the live account. */
   declare public readonly accountId: pulumi.Output<string>;
+  /** The live account's endpoint (`https://<subdomain>.cognitiveservices.azure.com/`): the same as before the deletion. */
   declare public readonly endpoint: pulumi.Output<string>;
+  /** The live account's kind (`OpenAI`, `CognitiveServices`, ...). */
   declare public readonly kind: pulumi.Output<string>;
+  /** The live account's SKU name (`S0`, ...). */
   declare public readonly skuName: pulumi.Output<string>;
   /** True when this create restored the account; false when it was live and adopted. */
   declare public readonly restored: pulumi.Output<boolean>;
