@@ -61,8 +61,8 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
   public readonly policy: SoftDeletePolicy;
   /** ARM id of the account. */
   public readonly accountId: pulumi.Output<string>;
-  /** The account's endpoint (`https://<subdomain>.cognitiveservices.azure.com/`). */
-  public readonly endpoint: pulumi.Output<string | undefined>;
+  /** The account's endpoint (`https://<subdomain>.cognitiveservices.azure.com/`); empty until Azure reports one. */
+  public readonly endpoint: pulumi.Output<string>;
   /** The account's properties, as azure-native reports them. */
   public readonly properties: AzureNativeAccount["properties"];
   /** True when this stack recovered the account from soft-delete. */
@@ -95,7 +95,7 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
     ) as unknown as AzureNativeAccount;
     this.accountId = this.account.id;
     this.properties = this.account.properties;
-    this.endpoint = this.account.properties.apply((p) => p?.endpoint);
+    this.endpoint = this.account.properties.apply((p) => p?.endpoint ?? "");
     this.restored = this.policy.restored;
     this.purged = this.policy.purged;
     this.registerOutputs({ accountId: this.accountId, endpoint: this.endpoint, restored: this.restored, purged: this.purged });

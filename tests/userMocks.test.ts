@@ -39,7 +39,7 @@ async function settle(): Promise<void> {
 it("ReclaimableAccount constructs with only the required arguments (no properties, no kind, no sku)", async () => {
   const { ReclaimableAccount } = await import("../provider");
   const ai = new ReclaimableAccount("ai", { accountName: "contoso-ai", location: "eastus", resourceGroupName: "rg-ai" });
-  expect(await outputOf(ai.endpoint)).toBeUndefined();
+  expect(await outputOf(ai.endpoint)).toBe("");
   await settle();
   const account = registered.find((r) => r.type === "azure-native:cognitiveservices:Account" && r.name === "ai");
   expect(account?.inputs).toMatchObject({ accountName: "contoso-ai", location: "eastus", resourceGroupName: "rg-ai" });

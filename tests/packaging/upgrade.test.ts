@@ -59,9 +59,10 @@ beforeAll(() => {
   symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"));
   writeFileSync(join(source, "tsconfig.provider.json"), JSON.stringify({ extends: "./tsconfig.build.json", include: ["provider"] }));
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "tsconfig.provider.json"], { cwd: source });
-  const released = packPackage(source, scratch);
+  // Separate folders: npm names both tarballs after name and version, and those may be equal.
+  const released = packPackage(source, join(scratch, "released"));
   expect(released.version).toBe("0.1.0");
-  const current = packPackage(ROOT, scratch);
+  const current = packPackage(ROOT, join(scratch, "current"));
   // The projects sit inside this repository so that the package's dependencies resolve from its node_modules, as hoisted.
   projects = mkdtempSync(join(ROOT, ".scratch-upgrade-"));
   oldProject = join(projects, "with-0.1.0");
@@ -177,27 +178,62 @@ it("a stack created with 0.1.0 refreshes, updates and destroys after the upgrade
     expect(destroyedGuard.outputs).toMatchObject({ pendingPurge: false });
     expect(restored.outputs).toMatchObject({ restored: true, endpoint: "https://up-restored.cognitiveservices.azure.com/" });
 
-    // `pulumi up` with the program unchanged but one setting: Diff and Update with the new texts.
+    // `pulumi up` with the program unchanged but one setting: Diff and Update with the new texts. A change of
+    // the provider code alone is an in-place update with no request, so every state then holds the current code.
     const upgraded = await program(newProject, { purgeOnDestroy: true });
     const before = (await ctx.emulator.control.requests()).length;
     expect(await updatedGuard.up(byName(upgraded, "updated-guard").inputs)).toBe("update");
     expect(updatedGuard.outputs).toMatchObject({ purgeOnDestroy: true, purged: true });
-    expect(await policy.up(byName(upgraded, "policy").inputs)).toBe("same");
-    expect(await restored.up(byName(upgraded, "restored").inputs)).toBe("same");
-    // An in-place change of settings sends no request to Azure.
+    for (const [resource, name] of [[destroyedGuard, "destroyed-guard"], [restored, "restored"], [adopted, "adopted"], [policy, "policy"]] as const) {
+      expect({ name, action: await resource.up(byName(upgraded, name).inputs) }).toEqual({ name, action: "update" });
+      expect(resource.state.__provider).toBe(byName(upgraded, name).inputs.__provider);
+      expect({ name, again: await resource.up(byName(upgraded, name).inputs) }).toEqual({ name, again: "same" });
+    }
+    expect(restored.outputs).toMatchObject({ restored: true });
+    expect(adopted.outputs).toMatchObject({ restored: false });
+    // The updates sent no request to Azure.
     expect((await ctx.emulator.control.requests()).slice(before).filter((q) => q.method !== "GET")).toEqual([]);
 
-    // `pulumi destroy`: Delete with the texts each state holds (0.1.0's, except the updated guard).
+    // `pulumi destroy`, in a provider process of its own, with the current code the update stored.
     await seedWorld(ctx.emulator, { deleted: ["up-guard", "up-guard2"] }); // their accounts were destroyed since
-    for (const resource of [destroyedGuard, updatedGuard, restored, adopted, policy]) await resource.destroy();
+    const destroyHost = await ProviderHost.start({ cwd: newProject });
+    try {
+      await destroyHost.configure();
+      for (const resource of [destroyedGuard, updatedGuard, restored, adopted, policy]) await resource.destroy(destroyHost);
+    } finally {
+      await destroyHost.stop();
+    }
     const { state } = await ctx.emulator.control.state();
     const deleted = Object.values(state.deletedAccounts).map((d) => d.account.name).sort();
     const live = Object.values(state.accounts).map((a) => a.name).sort();
-    // Both guards had purgeOnDestroy; the restored account is deleted again (recoverable); the adopted one is released
-    // untouched. 0.1.0's delete, stored in the adopted account's state, deletes whatever account it names: only the
-    // modules it requires (above) can make it honour the current contract.
+    // Both guards had purgeOnDestroy; the restored account is deleted again (recoverable); the adopted one is released untouched.
     expect({ deleted, live }).toEqual({ deleted: ["up-restored"], live: ["up-adopted"] });
   } finally {
     await host.stop();
   }
+});
+
+it("a 0.1.0 state destroyed without an up first never deletes the account: 0.1.0's code did not say whether it restored or adopted it", async () => {
+  await seedWorld(ctx.emulator, { live: ["up-adopted"] });
+  const released = await program(oldProject, { purgeOnDestroy: false });
+  const adoptedRegistration = released.find((r) => r.name === "adopted")!;
+  const oldHost = await ProviderHost.start({ cwd: oldProject });
+  const adopted = new EngineResource(oldHost, urnOf(adoptedRegistration.type, "adopted", "test", PROJECT), adoptedRegistration.inputs);
+  try {
+    await oldHost.configure();
+    await adopted.up();
+  } finally {
+    await oldHost.stop();
+  }
+  // Upgraded, then `pulumi destroy` at once: the state's 0.1.0 code runs against the current modules.
+  const host = await ProviderHost.start({ cwd: newProject });
+  try {
+    await host.configure();
+    await adopted.destroy(host);
+    await host.waitForOutput("leaving account 'up-adopted'");
+  } finally {
+    await host.stop();
+  }
+  expect(Object.values((await ctx.emulator.control.state()).state.accounts).map((a) => a.name)).toEqual(["up-adopted"]);
+  expect((await ctx.emulator.control.requests()).filter((q) => q.kind === "arm" && q.method === "DELETE")).toEqual([]);
 });

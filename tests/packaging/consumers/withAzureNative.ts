@@ -3,7 +3,9 @@
 // type-checked (never run) by tests/packaging/consumerTypes.test.ts against the packed package.
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { PurgedDeletedAccount, ReclaimableAccount } from "pulumi-cognitive-reclaim";
+import { PurgedDeletedAccount, ReclaimableAccount, reclaimSoftDeletedAccounts } from "pulumi-cognitive-reclaim";
+
+reclaimSoftDeletedAccounts({ ifSoftDeleted: "recover", accounts: { scratch: { ifSoftDeleted: "purge" } } });
 
 const guard = new PurgedDeletedAccount("name-guard", { accountName: "contoso-ai", location: "eastus", resourceGroupName: "rg-ai" });
 const account = new cognitiveservices.Account("account", {
@@ -13,7 +15,7 @@ const account = new cognitiveservices.Account("account", {
   kind: "OpenAI",
   sku: { name: "S0" },
   properties: { customSubDomainName: "contoso-ai" },
-}, { dependsOn: [guard] });
+}, { dependsOn: [guard], hooks: guard.accountHooks });
 
 const ai = new ReclaimableAccount("ai", {
   accountName: "contoso-ai2",

@@ -24,3 +24,8 @@ export async function names(): Promise<string[]> {
   const all: DeletedAccount[] = await listDeletedAccounts({ resourceGroupName: "rg-ai" });
   return [...(one ? [one.accountName] : []), ...all.map((d) => `${d.accountName} (${d.location}, purged at ${d.scheduledPurgeDate ?? "an unknown date"})`)];
 }
+
+// The component's typings need no @pulumi/azure-native either (it is loaded only when the component is constructed).
+import type { ReclaimableAccount, ReclaimableAccountArgs } from "pulumi-cognitive-reclaim";
+export const componentArgs: ReclaimableAccountArgs = { accountName: "contoso-ai", location: "eastus", resourceGroupName: "rg-ai", ifSoftDeleted: "recover" };
+export type Component = ReclaimableAccount;
