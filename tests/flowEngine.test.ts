@@ -150,6 +150,15 @@ describe("deletes, failures, renames, --replace, refresh", () => {
     // State keeps what finished and what was not deleted.
     expect(stack.resources().map((r) => r.urn.split("::").pop())).toEqual(expect.arrayContaining(["old", "a"]));
     expect(stack.resources().some((r) => r.urn.endsWith("::later") || r.urn.endsWith("::bad"))).toBe(false);
+    // A create-before-delete replacement interrupted by a failure leaves the original pending delete; the next up deletes it.
+    const interrupted = await stack.up(runWith(things({ name: "a", kind: "thing", props: { value: "a", key: 2 } }, { name: "bad", kind: "thing", props: { failCreates: 2 }, opts: { dependsOn: ["a"] } })));
+    expect(interrupted.ok).toBe(false);
+    expect(calls()).toEqual(["create a", "create bad"]);
+    expect(stack.resources().filter((r) => r.pendingDelete).map((r) => r.urn.split("::").pop())).toEqual(["a"]);
+    expectOk(await stack.up(runWith(things({ name: "a", kind: "thing", props: { value: "a", key: 2 } }))));
+    // Neither depends on the other: the saved state's order decides (completed news first, then untouched olds).
+    expect(calls().sort()).toEqual(["delete a", "delete old"]);
+    expect(stack.resources().filter((r) => r.pendingDelete)).toEqual([]);
   });
 
   it("a rename without an alias creates the new URN and deletes the old one at the end; with an alias it is the same resource", async () => {
@@ -240,10 +249,18 @@ describe("resource options", () => {
     expect(calls().filter((c) => c.startsWith("delete"))).toEqual(["delete w", "delete k"]);
   });
 
-  it("a stack transform is applied to every registration, through the SDK's callbacks", async () => {
+  it("a stack transform applies through the SDK's callbacks; a child's URN carries its parent's type; secrets stay out of the state", async () => {
     const stack = await specStack();
-    expectOk(await stack.up(runWith({ ...things("t"), transform: true })));
-    expect(stack.resources().find((r) => r.urn.endsWith("::t"))?.inputs.tagged).toBe(true);
+    const result = expectOk(await stack.up(runWith({ ...things({ name: "g", kind: "component" }, { name: "t", kind: "thing", props: { value: "v", password: "hunter2" }, secrets: ["password"], opts: { parent: "g" } }), transform: true })));
+    const thing = stack.resources().find((r) => r.urn.endsWith("::t"))!;
+    expect(thing.urn).toBe("urn:pulumi:test::flow::flow:index:Group$pulumi-nodejs:dynamic/flow:Thing::t");
+    expect(thing.parent).toBe("urn:pulumi:test::flow::flow:index:Group::g");
+    expect(thing.inputs.tagged).toBe(true);
+    // The provider got the value; the state and the output show it only as a secret.
+    expect(thing.inputs.password).toBe("[secret]");
+    expect(thing.outputs.password).toBe("[secret]");
+    expect(stack.export()).not.toContain("hunter2");
+    expect(result.output).not.toContain("hunter2");
   });
 });
 

@@ -150,7 +150,7 @@ export class AzureNativeProvider implements EngineProvider {
         await this.groupRequest("DELETE", String(plain.resourceGroupName));
       }
     } catch (error) {
-      // crud.go, Delete: a 404 means it is already gone, which is what the delete wanted.
+      // provider/pkg/azure/client_azcore.go, azCoreClient.Delete: 404 is among the accepted answers (already gone).
       if (isRestError(error) && error.statusCode === 404) return;
       if (isRestError(error)) throw azureError(error);
       throw error;

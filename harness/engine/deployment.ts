@@ -193,7 +193,8 @@ export class Deployment {
       const checked = await plugin.check(urn, old?.inputs ?? {}, inputs);
       await this.collect(plugin);
       if (checked.failures.length) throw new Error(checkFailureText(checked.failures));
-      inputs = checked.inputs;
+      // provider_plugin.go, Check: annotateSecrets — what was secret in the news stays secret in the checked inputs.
+      inputs = markSecretOutputs(checked.inputs, inputs);
       state.inputs = inputs;
 
       if (!old) {
@@ -232,7 +233,7 @@ export class Deployment {
             const rechecked = await plugin.check(urn, {}, goal.inputs);
             await this.collect(plugin);
             if (rechecked.failures.length) throw new Error(checkFailureText(rechecked.failures));
-            state.inputs = rechecked.inputs;
+            state.inputs = markSecretOutputs(rechecked.inputs, goal.inputs);
           }
           // continueStepsFromDiff: the option, when set, wins over the provider's answer.
           const deleteBeforeReplace = goal.deleteBeforeReplace ?? diff.deleteBeforeReplace;
@@ -346,7 +347,7 @@ export class Deployment {
           step.keys = [...new Set([...Object.keys(old.outputs), ...Object.keys(outputs)])].filter((k) => !deepEqual(old.outputs[k], outputs[k])).sort();
           old.id = read.id;
           old.outputs = outputs;
-          if (Object.keys(read.inputs).length) old.inputs = read.inputs;
+          if (Object.keys(read.inputs).length) old.inputs = markSecretOutputs(read.inputs, old.inputs);
         }
         this.steps.push(step);
       } catch (error) {

@@ -5,6 +5,8 @@ export interface ResourceSpec {
   name: string;
   kind: "thing" | "component" | "account";
   props?: Record<string, unknown>;
+  /** Input names whose value is wrapped in `pulumi.secret`. */
+  secrets?: string[];
   /** Input names whose value is the `value` output of another thing (a property dependency). */
   from?: Record<string, string>;
   opts?: {

@@ -122,6 +122,7 @@ for (const r of spec.resources) {
   };
   const props: Record<string, unknown> = { ...(r.props ?? {}) };
   for (const [input, source] of Object.entries(r.from ?? {})) props[input] = (made.get(source) as Thing).out;
+  for (const input of r.secrets ?? []) props[input] = pulumi.secret(props[input]);
   if (r.kind === "thing") {
     const thing = new Thing(r.name, props, opts);
     exported[r.name] = thing.out;
