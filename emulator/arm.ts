@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from "node:crypto";
 import {
   accountId,
   accountKey,
@@ -419,10 +420,16 @@ function offsetOf(token: string | null): number {
   }
 }
 
+/** A stable order that is no useful order (ARM gathers the list region by region): pages stay consistent, names are not sorted. */
+const gatheredOrder = (key: string): string => createHash("sha256").update(key).digest("hex");
+
 function listDeletedAccounts(state: StoreState, req: ArmRequest, [sub]: string[]): WireResponse {
   const keys = Object.keys(state.deletedAccounts)
     .filter((k) => state.deletedAccounts[k].account.subscriptionId.toLowerCase() === sub.toLowerCase())
-    .sort();
+    .sort((a, b) => gatheredOrder(a).localeCompare(gatheredOrder(b)));
+  // One request id per region the list was gathered from (recorded).
+  const regions = new Set(keys.map((k) => normalizeLocation(state.deletedAccounts[k].account.location)));
+  const requestIds = Array.from({ length: Math.max(1, regions.size) }, () => randomUUID()).join(", ");
   const skip = offsetOf(req.query.get("$skiptoken"));
   const pageSize = Math.max(1, state.settings.pageSize);
   const apiVersion = String(req.query.get("api-version"));
@@ -430,7 +437,7 @@ function listDeletedAccounts(state: StoreState, req: ArmRequest, [sub]: string[]
   const next = skip + pageSize < keys.length
     ? { nextLink: `${req.baseUrl}/subscriptions/${sub}/providers/Microsoft.CognitiveServices/deletedAccounts?api-version=${apiVersion}&%24skiptoken=${skipToken(skip + pageSize)}` }
     : {};
-  return { status: 200, body: { value, ...next } };
+  return { status: 200, headers: { "x-ms-original-request-ids": requestIds }, body: { value, ...next } };
 }
 
 function purgeDeletedAccount(state: StoreState, req: ArmRequest, params: string[]): WireResponse {

@@ -289,9 +289,14 @@ const ROWS: Row[] = [
     seed: () => world({ deleted: Array.from({ length: 14 }, (_, i) => [`l${String(i).padStart(2, "0")}`, i % 2 ? "West US 2" : "westeurope"] as [string, string]) }),
     method: "GET", path: deletedListPath,
     status: 200,
+    // Gathered from every region: one original request id per region (here two).
+    headers: { "x-ms-original-request-ids": /^[0-9a-f-]{36}, [0-9a-f-]{36}$/ },
     check: (a) => {
-      const body = a.body as { value: { location: string }[]; nextLink: string };
+      const body = a.body as { value: { name: string; location: string }[]; nextLink: string };
       expect(body.value).toHaveLength(12);
+      // In no useful order: not sorted by name.
+      const names = body.value.map((d) => d.name);
+      expect(names).not.toEqual([...names].sort());
       expect(body.nextLink).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/[^?]+\/deletedAccounts\?api-version=2025-09-01&%24skiptoken=[A-Za-z0-9_-]{8,}$/);
       expect(body.nextLink).not.toMatch(/skiptoken=\d+$/);
     },
@@ -539,12 +544,17 @@ describe("arm-behavior.md, what takes several requests", () => {
     expect(((await call("GET", withVersion(deletedPath("East US", "ingroup")))).body as { location: string }).location).toBe("East US");
   });
 
-  it("reads count down in x-ms-ratelimit-remaining-subscription-reads, and a read answers no writes header", async () => {
+  it("each kind of request draws on its own bucket: a fresh subscription has 249 reads, 199 writes and 199 deletes left after its first of each", async () => {
     const e = ctx.emulator;
     await e.control.seed(world({ live: [["rl", "eastus"]] }));
-    const first = await call("GET", withVersion(accountPath("rl")));
-    const second = await call("GET", withVersion(accountPath("rl")));
-    expect(Number(second.headers["x-ms-ratelimit-remaining-subscription-reads"])).toBeLessThan(Number(first.headers["x-ms-ratelimit-remaining-subscription-reads"]));
-    expect(first.headers["x-ms-ratelimit-remaining-subscription-writes"]).toBeUndefined();
+    const read = await call("GET", withVersion(accountPath("rl")));
+    const write = await call("PUT", withVersion(accountPath("rl")), { location: "eastus", tags: { a: "b" } });
+    const deletion = await call("DELETE", withVersion(accountPath("rl")));
+    const remaining = (a: WireAnswer) => Object.fromEntries(Object.entries(a.headers).filter(([name]) => name.startsWith("x-ms-ratelimit-remaining-subscription-")));
+    expect([remaining(read), remaining(write), remaining(deletion)]).toEqual([
+      { "x-ms-ratelimit-remaining-subscription-reads": "249" },
+      { "x-ms-ratelimit-remaining-subscription-writes": "199" },
+      { "x-ms-ratelimit-remaining-subscription-deletes": "199" },
+    ]);
   });
 });
