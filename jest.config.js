@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  // tests/packaging packs and installs the package (about a minute): `npm run test:packaging`, run by CI.
+  // tests/packaging packs the package and installs it into fresh projects (minutes): `npm run test:packaging`, run by CI.
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/packaging/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
   modulePathIgnorePatterns: ["<rootDir>/dist/"],

@@ -1,6 +1,7 @@
 /**
  * The package as users get it: packed, installed from the tarball into fresh
- * projects, type-checked, and upgraded from 0.1.0 (`npm run test:packaging`).
+ * projects, type-checked, upgraded from 0.1.0, and each example run through its
+ * documented command (`npm run test:packaging`).
  * @type {import('jest').Config}
  */
 module.exports = {
