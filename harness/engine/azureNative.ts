@@ -81,6 +81,22 @@ export class AzureNativeProvider implements EngineProvider {
     });
   }
 
+  /**
+   * azure-native's functions the flow programs call: `authorization:getClientConfig`, which answers the
+   * provider's own identity and subscription (provider/pkg/provider/auth_getclientconfig.go, GetClientConfig:
+   * clientId and tenantId from the token's claims, subscriptionId from the provider's configuration).
+   */
+  async invoke(token: string): Promise<Props> {
+    if (token !== "azure-native:authorization:getClientConfig") throw new Error(`azure-native stand-in: function ${token} is not modelled`);
+    const env = this.env;
+    return {
+      clientId: env.ARM_CLIENT_ID ?? env.AZURE_CLIENT_ID ?? "",
+      objectId: "",
+      subscriptionId: this.subscriptionId,
+      tenantId: env.ARM_TENANT_ID ?? env.AZURE_TENANT_ID ?? "",
+    };
+  }
+
   private get arm(): CognitiveServicesManagementClient {
     if (!this.client) throw new Error("azure-native: Configure was not called");
     return this.client;

@@ -599,6 +599,17 @@ export class Deployment {
     return `${urn}::${state.id}`;
   }
 
+  /**
+   * A provider function called by the program (source_eval.go, resmon.Invoke): the given provider, or the
+   * default provider of the token's package, registered on first use like a resource's.
+   */
+  async invoke(token: string, args: Props, provider?: string): Promise<Props> {
+    const ref = provider || (await this.providerRefFor({ type: token, version: "" } as Goal));
+    const plugin = await this.plugin(ref);
+    if (!plugin.invoke) throw new Error(`invoke ${token}: the ${packageOf(token)} provider of the flow harness has no functions`);
+    return plugin.invoke(token, args);
+  }
+
   private providerStillUsed(provider: ResourceState): boolean {
     const live = [...this.news, ...this.prev.filter((r) => !this.consumed.has(r) && r !== provider)];
     return live.some((r) => r.provider && parseProviderRef(r.provider).urn === provider.urn);

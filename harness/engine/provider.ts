@@ -31,6 +31,8 @@ export interface EngineProvider {
   read(urn: string, id: string, inputs: Props, outputs: Props): Promise<{ id: string; outputs: Props; inputs: Props }>;
   update(urn: string, id: string, oldInputs: Props, oldOutputs: Props, news: Props, preview: boolean): Promise<Props>;
   delete(urn: string, id: string, inputs: Props, outputs: Props): Promise<void>;
+  /** A provider function (`Invoke`); providers that have none leave it out. */
+  invoke?(token: string, args: Props): Promise<Props>;
   /** What the provider printed since the last call: the CLI shows it as diagnostics of the resource being worked on. */
   takeOutput(): Promise<string>;
   close(): Promise<void>;

@@ -93,12 +93,29 @@ export class ResourceMonitor {
         response.setHassupport(FEATURES[call.request.getId()] ?? false);
         reply(null, response);
       },
-      invoke: (call: Call, reply: Reply) =>
-        reply(grpcError(grpc.status.UNIMPLEMENTED, `invoke ${call.request.getTok()} is not modelled by the flow harness: the programs it runs may not call provider functions`)),
+      // source_eval.go, resmon.Invoke: answered by the provider's Invoke, outside the queue of registrations.
+      invoke: (call: Call, reply: Reply) => {
+        const request = call.request;
+        this.run.invoke(request.getTok(), fromStruct(request.getArgs()), request.getProvider() || undefined).then(
+          (result) => {
+            const response = new resourceProto.ResourceInvokeResponse();
+            response.setReturn(toStruct(result));
+            reply(null, response);
+          },
+          (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
+        );
+      },
       call: (call: Call, reply: Reply) => reply(grpcError(grpc.status.UNIMPLEMENTED, `call ${call.request.getTok()} is not modelled by the flow harness`)),
       readResource: (call: Call, reply: Reply) =>
         reply(grpcError(grpc.status.UNIMPLEMENTED, `reading an existing resource (${call.request.getType()} '${call.request.getName()}', a \`.get\`) is not modelled by the flow harness`)),
-      registerResource: (call: Call, reply: Reply) => this.enqueue(() => this.registerResource(call.request), reply),
+      // source_eval.go, resmon.RegisterResource runs the transforms in the RPC's own goroutine, before the
+      // registration event reaches the step generator: a transform may register other resources and wait for
+      // them, so transforms run outside the queue that serialises the steps.
+      registerResource: (call: Call, reply: Reply) =>
+        this.transform(call.request).then(
+          (transformed) => this.enqueue(() => this.registerResource(call.request, transformed), reply),
+          (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
+        ),
       registerResourceOutputs: (call: Call, reply: Reply) =>
         this.enqueue(async () => {
           this.run.registerOutputs(call.request.getUrn(), fromStruct(call.request.getOutputs()));
@@ -192,9 +209,9 @@ export class ResourceMonitor {
     );
   }
 
-  private async registerResource(request: any): Promise<unknown> {
+  /** source_eval.go, resmon.RegisterResource: the resource's transforms, then its parents', then the stack's. */
+  private async transform(request: any): Promise<{ properties: any; options: any; own: CallbackRef[] }> {
     if (request.getRemote()) throw new Error(`remote component ${request.getType()} '${request.getName()}' is not modelled by the flow harness`);
-    // source_eval.go, resmon.RegisterResource: the resource's transforms, then its parents', then the stack's.
     const own: CallbackRef[] = request.getTransformsList().map((cb: any) => ({ target: cb.getTarget(), token: cb.getToken() }));
     const parent: string = request.getParent();
     const inherited: CallbackRef[] = [];
@@ -213,7 +230,12 @@ export class ResourceMonitor {
       if (response.getProperties()) properties = response.getProperties();
       if (response.getOptions()) options = response.getOptions();
     }
+    return { properties, options, own };
+  }
 
+  private async registerResource(request: any, transformed: { properties: any; options: any; own: CallbackRef[] }): Promise<unknown> {
+    const { properties, options, own } = transformed;
+    const parent: string = request.getParent();
     const goal: Goal = {
       type: request.getType(),
       name: request.getName(),
