@@ -21,6 +21,7 @@ export function requestKind(method: string): RequestKind {
   return method === "DELETE" ? "deletes" : "writes";
 }
 
+/** The buckets of every subscription the emulator has answered, cleared by a reset. */
 export class RemainingQuota {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 

@@ -221,7 +221,7 @@ export function spelledLocation(deleted: Pick<DeletedAccount, "id" | "location">
 }
 
 /** Whether a deleted account is the one these coordinates name: name and group case-insensitively, location normalized. */
-function names(d: DeletedAccount, c: AccountCoordinates): boolean {
+function isNamedBy(d: DeletedAccount, c: AccountCoordinates): boolean {
   return (
     d.accountName.toLowerCase() === c.accountName.toLowerCase() &&
     d.resourceGroupName.toLowerCase() === c.resourceGroupName.toLowerCase() &&
@@ -282,7 +282,7 @@ async function findDeletedAccount(client: CognitiveServicesManagementClient, c: 
   }
   for await (const raw of client.deletedAccounts.list(options)) {
     const deleted = toDeletedAccount(raw, subscriptionId);
-    if (names(deleted, c)) return deleted;
+    if (isNamedBy(deleted, c)) return deleted;
   }
   return undefined;
 }
