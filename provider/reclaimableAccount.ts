@@ -88,6 +88,12 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
     });
     this.policy = attached.policy;
     const forwarded = Object.fromEntries(FORWARDED.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+    if (opts.ignoreChanges?.some((path) => path === "properties" || path.startsWith("properties.restore"))) {
+      pulumi.log.warn(
+        `ReclaimableAccount ${name}: ignoreChanges ${JSON.stringify(opts.ignoreChanges)} keeps the restore flag of a recovery in the account's inputs, and Azure refuses it in any later update (CanNotRestoreAnActiveResource); list the sub-properties of properties to ignore instead`,
+        this,
+      );
+    }
     this.account = new cognitiveservices.Account(
       name,
       { ...(accountArgs as import("@pulumi/azure-native/cognitiveservices").AccountArgs), properties: attached.properties as never },
