@@ -333,6 +333,18 @@ describe("azure-native accounts and the package, through the stand-in and the em
     expect(stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")?.pendingReplacement).toBe(true);
   });
 
+  it("hooks bound to an account run around the stand-in's Create; an onError hook sees ARM's error and retries it", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["flow-acct"] });
+    const stack = await specStack();
+    const result = await stack.up(runWith({ hooks: { log: "log", again: "retry" }, resources: [accountSpec(LOCATION, { hooks: { beforeCreate: ["log"], onError: ["again"] } })] }));
+    expect(result.ok).toBe(false);
+    // The spec's retry hook gives up after 3 errors: 3 PUTs, each refused because the name is soft-deleted.
+    expect(calls()).toEqual(["hook log acct", "hook again create acct errors=1", "hook again create acct errors=2", "hook again create acct errors=3"]);
+    expect((await armCalls()).filter((c) => c.startsWith("PUT"))).toEqual(Array(3).fill("PUT accounts/flow-acct 409"));
+    expect(result.error).toContain('Code="FlagMustBeSetForRestore"');
+    expect(result.output).toContain("warning: retrying create due to on-error hook request (2/100)");
+  });
+
   it("up --replace of an account with no diff creates first (no delete-before-replace asked) and fails 'already exists'", async () => {
     await seedWorld(ctx.emulator);
     const stack = await specStack();
