@@ -203,10 +203,15 @@ describe("deletes, failures, renames, --replace, refresh", () => {
 describe("resource options", () => {
   it("protect refuses the delete; retainOnDelete skips the provider's Delete; destroy deletes the rest in reverse order", async () => {
     const stack = await specStack();
-    const spec = things({ name: "guarded", kind: "thing", props: {}, opts: { protect: true } }, { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true } }, "plain");
+    const spec = things(
+      { name: "guarded", kind: "thing", props: {}, opts: { protect: true } },
+      { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true } },
+      "plain",
+      { name: "inner", kind: "thing", props: {}, opts: { deletedWith: "plain" } },
+    );
     expectOk(await stack.up(runWith(spec)));
     calls();
-    const refused = await stack.up(runWith(things("plain")));
+    const refused = await stack.up(runWith(things("plain", { name: "inner", kind: "thing", props: {}, opts: { deletedWith: "plain" } })));
     expect(refused.ok).toBe(false);
     expect(refused.output).toContain("pulumi-nodejs:dynamic/flow:Thing guarded **deleting failed**");
     expect(refused.error).toContain("as it is currently marked for protection");
@@ -216,7 +221,9 @@ describe("resource options", () => {
     // The refused run had deleted `kept` from the state (retainOnDelete: nothing in the cloud) before it stopped.
     expect(calls()).toEqual(["create kept"]);
     const destroyed = expectOk(await stack.destroy());
+    // `inner` is deletedWith `plain`: its provider Delete is skipped (step.go, DeleteStep.Apply: isDeletedWith).
     expect(calls()).toEqual(["delete plain", "delete guarded"]);
+    expect(destroyed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing inner deleted");
     expect(destroyed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing kept deleted [retain]");
     expect(stack.resources()).toEqual([]);
   });

@@ -25,7 +25,7 @@ const FEATURES: Record<string, boolean> = {
   secrets: true,
   resourceReferences: false,
   outputValues: false,
-  deletedWith: false,
+  deletedWith: true,
   replaceWith: true,
   aliasSpecs: false,
   transforms: true,
@@ -236,6 +236,7 @@ export class ResourceMonitor {
       hooks: hooksFrom(options.getHooks()),
       replacementTrigger: options.getReplacementTrigger() ? revealSecrets(options.getReplacementTrigger().toJavaScript()) : undefined,
       replaceWith: options.getReplaceWithList(),
+      deletedWith: options.getDeletedWith() || undefined,
     };
     // Dependencies sent as explicit `dependencies` and those implied by property dependencies are one set for the state.
     const implied = Object.values(goal.propertyDependencies).flat();
@@ -265,6 +266,7 @@ export class ResourceMonitor {
     options.setAdditionalSecretOutputsList(request.getAdditionalsecretoutputsList());
     options.setHooks(request.hasHooks() ? request.getHooks() : hooksTo(emptyHooks()));
     options.setReplaceWithList(request.getReplaceWithList());
+    options.setDeletedWith(request.getDeletedwith());
     if (request.hasReplacementTrigger()) options.setReplacementTrigger(request.getReplacementTrigger());
     return options;
   }

@@ -19,6 +19,7 @@ export interface ResourceSpec {
     deleteBeforeReplace?: boolean;
     aliases?: { name?: string; parent?: string; noParent?: boolean }[];
     replaceWith?: string[];
+    deletedWith?: string;
     replacementTrigger?: unknown;
     hooks?: Partial<Record<"beforeCreate" | "afterCreate" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete" | "onError", string[]>>;
   };

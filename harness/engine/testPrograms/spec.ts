@@ -114,6 +114,7 @@ for (const r of spec.resources) {
     replaceOnChanges: o.replaceOnChanges,
     deleteBeforeReplace: o.deleteBeforeReplace,
     replaceWith: o.replaceWith?.map((n) => made.get(n)!),
+    deletedWith: o.deletedWith ? made.get(o.deletedWith) : undefined,
     replacementTrigger: o.replacementTrigger,
     aliases: o.aliases?.map((a) => (a.noParent ? { name: a.name, parent: pulumi.rootStackResource } : { name: a.name, parent: a.parent ? made.get(a.parent) : undefined })),
     hooks: o.hooks
