@@ -352,6 +352,17 @@ describe("azure-native accounts and the package, through the stand-in and the em
     expect(result.output).toContain("warning: retrying create due to on-error hook request (2/100)");
   });
 
+  it("an explicit provider resource configures the account's plugin; its reference is in the state", async () => {
+    await seedWorld(ctx.emulator);
+    const stack = await specStack();
+    const provider: ResourceSpec = { name: "prov", kind: "azure-provider", props: { subscriptionId: ctx.emulator.subscriptionId } };
+    const result = expectOk(await stack.up(runWith({ resources: [provider, accountSpec(LOCATION, { provider: "prov" })] })));
+    expect(result.output).toContain(" +  pulumi:providers:azure-native prov created");
+    const account = stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    expect(account.provider).toMatch(/^urn:pulumi:test::flow::pulumi:providers:azure-native::prov::[0-9a-f-]{36}$/);
+    expect(stack.resources().some((r) => r.urn.includes("::default"))).toBe(false);
+  });
+
   it("up --replace of an account with no diff creates first (no delete-before-replace asked) and fails 'already exists'", async () => {
     await seedWorld(ctx.emulator);
     const stack = await specStack();

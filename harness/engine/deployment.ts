@@ -164,7 +164,7 @@ export class Deployment {
       return { urn, id: "", outputs: goal.inputs };
     }
 
-    const provider = goal.custom ? await this.providerRefFor(goal) : undefined;
+    const provider = goal.custom && !isProviderType(goal.type) ? await this.providerRefFor(goal) : undefined;
     const state: ResourceState = {
       urn,
       type: goal.type,
@@ -188,6 +188,7 @@ export class Deployment {
     if (goal.deletedWith) state.deletedWith = goal.deletedWith;
 
     if (!goal.custom) return this.registerComponent(state, old);
+    if (isProviderType(goal.type)) return this.registerProvider(state, old);
 
     const step = this.begin(old ? "update" : "create", state);
     try {
@@ -277,6 +278,22 @@ export class Deployment {
       state.outputs = old.outputs;
       this.consumed.add(old);
     }
+    this.news.push(state);
+    this.steps.push(step);
+    this.current = undefined;
+    return this.answer(state);
+  }
+
+  /**
+   * An explicit provider resource (`new azure.Provider(...)`): the providers registry keeps its id across runs and
+   * configures a plugin with its inputs on first use (pkg/resource/deploy/providers/registry.go, Registry.Create/Same).
+   */
+  private registerProvider(state: ResourceState, old: ResourceState | undefined): RegisterResult {
+    const op: StepOp = !old ? "create" : deepEqual(old.inputs, state.inputs) ? "same" : "update";
+    const step = this.begin(op, state);
+    state.id = old?.id ?? (this.dryRun ? UNKNOWN : randomUUID());
+    state.outputs = state.inputs;
+    if (old) this.consumed.add(old);
     this.news.push(state);
     this.steps.push(step);
     this.current = undefined;

@@ -194,6 +194,7 @@ export class ResourceMonitor {
 
   private async registerResource(request: any): Promise<unknown> {
     if (request.getRemote()) throw new Error(`remote component ${request.getType()} '${request.getName()}' is not modelled by the flow harness`);
+    if (request.getImportid()) throw new Error(`the import option (${request.getType()} '${request.getName()}', id '${request.getImportid()}') is not modelled by the flow harness`);
     // source_eval.go, resmon.RegisterResource: the resource's transforms, then its parents', then the stack's.
     const own: CallbackRef[] = request.getTransformsList().map((cb: any) => ({ target: cb.getTarget(), token: cb.getToken() }));
     const parent: string = request.getParent();
