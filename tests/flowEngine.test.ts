@@ -185,7 +185,8 @@ describe("deletes, failures, renames, --replace, refresh", () => {
 
   it("refresh drops a resource whose Read finds nothing; the next up creates it again", async () => {
     const stack = await specStack();
-    expectOk(await stack.up(runWith(things("gone", "here"))));
+    // `here` depends on `gone`: a fixed registration order, so a fixed order of reads.
+    expectOk(await stack.up(runWith(things("gone", { name: "here", kind: "thing", props: { value: "here" }, opts: { dependsOn: ["gone"] } }))));
     calls();
     const refreshed = expectOk(await stack.refresh({ env: { FLOW_GONE: "gone" } }));
     expect(calls()).toEqual(["read gone", "read here"]);
@@ -203,15 +204,16 @@ describe("deletes, failures, renames, --replace, refresh", () => {
 describe("resource options", () => {
   it("protect refuses the delete; retainOnDelete skips the provider's Delete; destroy deletes the rest in reverse order", async () => {
     const stack = await specStack();
+    // A dependency chain fixes the order of registrations, so of deletes.
     const spec = things(
       { name: "guarded", kind: "thing", props: {}, opts: { protect: true } },
-      { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true } },
-      "plain",
-      { name: "inner", kind: "thing", props: {}, opts: { deletedWith: "plain" } },
+      { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true, dependsOn: ["guarded"] } },
+      { name: "plain", kind: "thing", props: {}, opts: { dependsOn: ["kept"] } },
+      { name: "inner", kind: "thing", props: {}, opts: { deletedWith: "plain", dependsOn: ["plain"] } },
     );
     expectOk(await stack.up(runWith(spec)));
     calls();
-    const refused = await stack.up(runWith(things("plain", { name: "inner", kind: "thing", props: {}, opts: { deletedWith: "plain" } })));
+    const refused = await stack.up(runWith(things({ name: "plain", kind: "thing", props: {} }, spec.resources[3])));
     expect(refused.ok).toBe(false);
     expect(refused.output).toContain("pulumi-nodejs:dynamic/flow:Thing guarded **deleting failed**");
     expect(refused.error).toContain("as it is currently marked for protection");
