@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { FlowStack, type RunResult } from "../harness/engine";
+import { accountWrites, FlowStack, type RunResult } from "../harness/engine";
 import type { ProgramSpec, ResourceSpec } from "../harness/engine/testPrograms/programSpec";
 import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
 
@@ -339,6 +339,10 @@ describe("azure-native accounts and the package, through the stand-in and the em
     expect(moved.error).toContain('Code="FlagMustBeSetForRestore"');
     expect(moved.output).toContain(" ++ azure-native:cognitiveservices:Account acct **creating replacement failed** [diff: ~location]");
     expect(await armCalls()).toEqual(["DELETE accounts/flow-acct 200", "PUT accounts/flow-acct 409"]);
+    expect(accountWrites(await ctx.emulator.control.requests())).toEqual([
+      { action: "delete", name: "flow-acct", status: 200 },
+      { action: "create", name: "flow-acct", status: 409 },
+    ]);
     expect(stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")?.pendingReplacement).toBe(true);
   });
 
