@@ -13,6 +13,8 @@ import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
  * the azure-native stand-in against the emulator. Needs `npm run build`.
  */
 const ctx = useEmulator();
+// Each test runs several real programs (about 3 s each on an idle 2-core machine); leave room for a loaded one.
+jest.setTimeout(180_000);
 const ROOT = resolve(__dirname, "..");
 const SPEC_PROGRAM = "dist/harness/engine/testPrograms/spec.js";
 const THING = "pulumi-nodejs:dynamic/flow:Thing";
