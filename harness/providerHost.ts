@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -29,39 +32,43 @@ export interface DiffResponse {
  * Everything it prints (what the CLI would show the user) is kept in `output`.
  */
 export class ProviderHost {
-  output = "";
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: InstanceType<typeof providerRpc.ResourceProviderClient>,
+    private readonly outputFile: string,
+    private readonly outputStart: number,
   ) {}
+
+  /**
+   * Everything the host printed after its port line. The host writes stdout and stderr to a file, where Node writes
+   * synchronously: a line the provider printed during a call is in the file before the call's answer is sent, so
+   * reading it after the answer never races the pipe.
+   */
+  get output(): string {
+    return readFileSync(this.outputFile, "utf8").slice(this.outputStart);
+  }
 
   static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProviderHost> {
     const cwd = options.cwd ?? process.cwd();
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+    const outputFile = join(mkdtempSync(join(tmpdir(), "reclaim-provider-host-")), "output.log");
+    const fd = openSync(outputFile, "w");
     // The engine passes its own address; this host only needs an argument there.
-    const child = spawn(process.execPath, [path.dirname(entry), "127.0.0.1:0"], { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const port = await new Promise<number>((resolve, reject) => {
-      let firstLine = "";
-      const onData = (chunk: Buffer) => {
-        firstLine += chunk.toString("utf8");
-        const newline = firstLine.indexOf("\n");
-        if (newline >= 0) {
-          child.stdout!.off("data", onData);
-          output += firstLine.slice(newline + 1);
-          resolve(Number(firstLine.slice(0, newline).trim()));
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`provider host exited with ${code} before printing its port: ${output}`)));
-      child.stderr!.on("data", (c: Buffer) => (output += c.toString("utf8")));
-    });
+    const child = spawn(process.execPath, [path.dirname(entry), "127.0.0.1:0"], { cwd, env: options.env ?? process.env, stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    let exited: number | null | undefined;
+    child.once("exit", (code) => (exited = code));
+    // The host prints its port as its first line: wait for that line to be in the file.
+    let text = "";
+    while (!text.includes("\n")) {
+      if (exited !== undefined) throw new Error(`provider host exited with ${exited} before printing its port: ${readFileSync(outputFile, "utf8")}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      text = readFileSync(outputFile, "utf8");
+    }
+    const newline = text.indexOf("\n");
+    const port = Number(text.slice(0, newline).trim());
     const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client);
-    host.output = output;
-    child.stdout!.on("data", (c: Buffer) => (host.output += c.toString("utf8")));
-    child.stderr!.on("data", (c: Buffer) => (host.output += c.toString("utf8")));
-    return host;
+    return new ProviderHost(child, client, outputFile, newline + 1);
   }
 
   /**
@@ -97,10 +104,12 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.kill("SIGTERM");
-    await exited;
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+      this.child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(path.dirname(this.outputFile), { recursive: true, force: true });
   }
 
   private call<T>(method: string, request: unknown): Promise<T> {

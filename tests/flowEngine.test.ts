@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { FlowStack, type RunResult } from "../harness/engine";
+import { accountWrites, FlowStack, type RunResult } from "../harness/engine";
 import type { ProgramSpec, ResourceSpec } from "../harness/engine/testPrograms/programSpec";
 import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
 
@@ -13,6 +13,8 @@ import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
  * the azure-native stand-in against the emulator. Needs `npm run build`.
  */
 const ctx = useEmulator();
+// Each test runs several real programs (about 3 s each on an idle 2-core machine); leave room for a loaded one.
+jest.setTimeout(180_000);
 const ROOT = resolve(__dirname, "..");
 const SPEC_PROGRAM = "dist/harness/engine/testPrograms/spec.js";
 const THING = "pulumi-nodejs:dynamic/flow:Thing";
@@ -185,7 +187,8 @@ describe("deletes, failures, renames, --replace, refresh", () => {
 
   it("refresh drops a resource whose Read finds nothing; the next up creates it again", async () => {
     const stack = await specStack();
-    expectOk(await stack.up(runWith(things("gone", "here"))));
+    // `here` depends on `gone`: a fixed registration order, so a fixed order of reads.
+    expectOk(await stack.up(runWith(things("gone", { name: "here", kind: "thing", props: { value: "here" }, opts: { dependsOn: ["gone"] } }))));
     calls();
     const refreshed = expectOk(await stack.refresh({ env: { FLOW_GONE: "gone" } }));
     expect(calls()).toEqual(["read gone", "read here"]);
@@ -203,10 +206,16 @@ describe("deletes, failures, renames, --replace, refresh", () => {
 describe("resource options", () => {
   it("protect refuses the delete; retainOnDelete skips the provider's Delete; destroy deletes the rest in reverse order", async () => {
     const stack = await specStack();
-    const spec = things({ name: "guarded", kind: "thing", props: {}, opts: { protect: true } }, { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true } }, "plain");
+    // A dependency chain fixes the order of registrations, so of deletes.
+    const spec = things(
+      { name: "guarded", kind: "thing", props: {}, opts: { protect: true } },
+      { name: "kept", kind: "thing", props: {}, opts: { retainOnDelete: true, dependsOn: ["guarded"] } },
+      { name: "plain", kind: "thing", props: {}, opts: { dependsOn: ["kept"] } },
+      { name: "inner", kind: "thing", props: {}, opts: { deletedWith: "plain", dependsOn: ["plain"] } },
+    );
     expectOk(await stack.up(runWith(spec)));
     calls();
-    const refused = await stack.up(runWith(things("plain")));
+    const refused = await stack.up(runWith(things({ name: "plain", kind: "thing", props: {} }, spec.resources[3])));
     expect(refused.ok).toBe(false);
     expect(refused.output).toContain("pulumi-nodejs:dynamic/flow:Thing guarded **deleting failed**");
     expect(refused.error).toContain("as it is currently marked for protection");
@@ -216,7 +225,9 @@ describe("resource options", () => {
     // The refused run had deleted `kept` from the state (retainOnDelete: nothing in the cloud) before it stopped.
     expect(calls()).toEqual(["create kept"]);
     const destroyed = expectOk(await stack.destroy());
+    // `inner` is deletedWith `plain`: its provider Delete is skipped (step.go, DeleteStep.Apply: isDeletedWith).
     expect(calls()).toEqual(["delete plain", "delete guarded"]);
+    expect(destroyed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing inner deleted");
     expect(destroyed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing kept deleted [retain]");
     expect(stack.resources()).toEqual([]);
   });
@@ -330,7 +341,34 @@ describe("azure-native accounts and the package, through the stand-in and the em
     expect(moved.error).toContain('Code="FlagMustBeSetForRestore"');
     expect(moved.output).toContain(" ++ azure-native:cognitiveservices:Account acct **creating replacement failed** [diff: ~location]");
     expect(await armCalls()).toEqual(["DELETE accounts/flow-acct 200", "PUT accounts/flow-acct 409"]);
+    expect(accountWrites(await ctx.emulator.control.requests())).toEqual([
+      { action: "delete", name: "flow-acct", status: 200 },
+      { action: "create", name: "flow-acct", status: 409 },
+    ]);
     expect(stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")?.pendingReplacement).toBe(true);
+  });
+
+  it("hooks bound to an account run around the stand-in's Create; an onError hook sees ARM's error and retries it", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["flow-acct"] });
+    const stack = await specStack();
+    const result = await stack.up(runWith({ hooks: { log: "log", again: "retry" }, resources: [accountSpec(LOCATION, { hooks: { beforeCreate: ["log"], onError: ["again"] } })] }));
+    expect(result.ok).toBe(false);
+    // The spec's retry hook gives up after 3 errors: 3 PUTs, each refused because the name is soft-deleted.
+    expect(calls()).toEqual(["hook log acct", "hook again create acct errors=1", "hook again create acct errors=2", "hook again create acct errors=3"]);
+    expect((await armCalls()).filter((c) => c.startsWith("PUT"))).toEqual(Array(3).fill("PUT accounts/flow-acct 409"));
+    expect(result.error).toContain('Code="FlagMustBeSetForRestore"');
+    expect(result.output).toContain("warning: retrying create due to on-error hook request (2/100)");
+  });
+
+  it("an explicit provider resource configures the account's plugin; its reference is in the state", async () => {
+    await seedWorld(ctx.emulator);
+    const stack = await specStack();
+    const provider: ResourceSpec = { name: "prov", kind: "azure-provider", props: { subscriptionId: ctx.emulator.subscriptionId } };
+    const result = expectOk(await stack.up(runWith({ resources: [provider, accountSpec(LOCATION, { provider: "prov" })] })));
+    expect(result.output).toContain(" +  pulumi:providers:azure-native prov created");
+    const account = stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    expect(account.provider).toMatch(/^urn:pulumi:test::flow::pulumi:providers:azure-native::prov::[0-9a-f-]{36}$/);
+    expect(stack.resources().some((r) => r.urn.includes("::default"))).toBe(false);
   });
 
   it("up --replace of an account with no diff creates first (no delete-before-replace asked) and fails 'already exists'", async () => {

@@ -42,6 +42,8 @@ export interface Goal {
   replacementTrigger?: unknown;
   /** `replaceWith`: replace this resource whenever one of these is replaced in the same run. */
   replaceWith: string[];
+  /** `deletedWith`: no provider Delete when that resource is deleted in the same run. */
+  deletedWith?: string;
 }
 
 /** What the engine answers a registration with. */
@@ -97,6 +99,8 @@ export class Deployment {
   /** Old states a registration matched (by URN or alias): not deleted at the end unless pending delete. */
   private readonly seen = new Set<ResourceState>();
   private readonly registeredUrns = new Set<string>();
+  /** URNs deleted (or being deleted) in this run, for `deletedWith` (step.go, isDeletedWith). */
+  private readonly deletions = new Set<string>();
   /** URNs replaced in this run (step_generator.go, sg.replaces), for `replaceWith`. */
   private readonly replaced = new Set<string>();
   private readonly plugins = new Map<string, Promise<EngineProvider>>();
@@ -160,7 +164,7 @@ export class Deployment {
       return { urn, id: "", outputs: goal.inputs };
     }
 
-    const provider = goal.custom ? await this.providerRefFor(goal) : undefined;
+    const provider = goal.custom && !isProviderType(goal.type) ? await this.providerRefFor(goal) : undefined;
     const state: ResourceState = {
       urn,
       type: goal.type,
@@ -181,8 +185,10 @@ export class Deployment {
     if (Object.keys(goal.propertyDependencies).length) state.propertyDependencies = goal.propertyDependencies;
     if (goal.replacementTrigger !== undefined) state.replacementTrigger = goal.replacementTrigger;
     if (goal.replaceWith.length) state.replaceWith = goal.replaceWith;
+    if (goal.deletedWith) state.deletedWith = goal.deletedWith;
 
     if (!goal.custom) return this.registerComponent(state, old);
+    if (isProviderType(goal.type)) return this.registerProvider(state, old);
 
     const step = this.begin(old ? "update" : "create", state);
     try {
@@ -278,6 +284,22 @@ export class Deployment {
     return this.answer(state);
   }
 
+  /**
+   * An explicit provider resource (`new azure.Provider(...)`): the providers registry keeps its id across runs and
+   * configures a plugin with its inputs on first use (pkg/resource/deploy/providers/registry.go, Registry.Create/Same).
+   */
+  private registerProvider(state: ResourceState, old: ResourceState | undefined): RegisterResult {
+    const op: StepOp = !old ? "create" : deepEqual(old.inputs, state.inputs) ? "same" : "update";
+    const step = this.begin(op, state);
+    state.id = old?.id ?? (this.dryRun ? UNKNOWN : randomUUID());
+    state.outputs = state.inputs;
+    if (old) this.consumed.add(old);
+    this.news.push(state);
+    this.steps.push(step);
+    this.current = undefined;
+    return this.answer(state);
+  }
+
   /** `RegisterResourceOutputs`: a component's or the stack's outputs (step_executor.go, ExecuteRegisterResourceOutputs). */
   registerOutputs(urn: string, outputs: Props): void {
     const state = this.news.find((r) => r.urn === urn);
@@ -306,6 +328,7 @@ export class Deployment {
   async finish(): Promise<void> {
     if (this.error) return;
     const doomed = this.prev.filter((r) => !this.consumed.has(r) && (this.options.kind === "destroy" || r.pendingDelete || !this.seen.has(r)));
+    for (const r of doomed) if (!r.pendingDelete) this.deletions.add(r.urn);
     for (const old of [...doomed].reverse()) {
       if (this.error) return;
       // A provider still used by a live resource stays (providers are deleted last, after their resources).
@@ -460,6 +483,8 @@ export class Deployment {
       // Preview deletes nothing.
     } else if (old.retainOnDelete) {
       step.retained = true; // "Deleting a 'drop on delete' is a no-op as the user has explicitly asked us to not delete the resource."
+    } else if (old.deletedWith && this.deletions.has(old.deletedWith)) {
+      // "No need to delete this resource since this resource will be deleted by the another deletion".
     } else if (old.custom && !isProviderType(old.type)) {
       // A provider resource's delete only unloads its plugin (providers/registry.go, Registry.Delete).
       const plugin = await this.plugin(old.provider!);

@@ -54,8 +54,7 @@ export class DynamicProvider implements EngineProvider {
   }
 
   async takeOutput(): Promise<string> {
-    // The host writes its lines before it answers the call; let the pipe deliver them.
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    // The host's output goes to a file, written synchronously before it answers a call (see ProviderHost.output).
     const text = this.host.output.slice(this.mark);
     this.mark = this.host.output.length;
     return text;

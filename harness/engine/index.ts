@@ -7,3 +7,4 @@ export { type StepOp, type StepRecord } from "./steps";
 export { type ResourceState, type Snapshot } from "./state";
 export { ACCOUNT_TYPE, RESOURCE_GROUP_TYPE, REPLACE_ON } from "./azureNative";
 export { UNKNOWN } from "./values";
+export { type AccountWrite, accountWrites } from "./armLog";

@@ -25,7 +25,7 @@ const FEATURES: Record<string, boolean> = {
   secrets: true,
   resourceReferences: false,
   outputValues: false,
-  deletedWith: false,
+  deletedWith: true,
   replaceWith: true,
   aliasSpecs: false,
   transforms: true,
@@ -212,6 +212,7 @@ export class ResourceMonitor {
   /** source_eval.go, resmon.RegisterResource: the resource's transforms, then its parents', then the stack's. */
   private async transform(request: any): Promise<{ properties: any; options: any; own: CallbackRef[] }> {
     if (request.getRemote()) throw new Error(`remote component ${request.getType()} '${request.getName()}' is not modelled by the flow harness`);
+    if (request.getImportid()) throw new Error(`the import option (${request.getType()} '${request.getName()}', id '${request.getImportid()}') is not modelled by the flow harness`);
     const own: CallbackRef[] = request.getTransformsList().map((cb: any) => ({ target: cb.getTarget(), token: cb.getToken() }));
     const parent: string = request.getParent();
     const inherited: CallbackRef[] = [];
@@ -258,6 +259,7 @@ export class ResourceMonitor {
       hooks: hooksFrom(options.getHooks()),
       replacementTrigger: options.getReplacementTrigger() ? revealSecrets(options.getReplacementTrigger().toJavaScript()) : undefined,
       replaceWith: options.getReplaceWithList(),
+      deletedWith: options.getDeletedWith() || undefined,
     };
     // Dependencies sent as explicit `dependencies` and those implied by property dependencies are one set for the state.
     const implied = Object.values(goal.propertyDependencies).flat();
@@ -287,6 +289,7 @@ export class ResourceMonitor {
     options.setAdditionalSecretOutputsList(request.getAdditionalsecretoutputsList());
     options.setHooks(request.hasHooks() ? request.getHooks() : hooksTo(emptyHooks()));
     options.setReplaceWithList(request.getReplaceWithList());
+    options.setDeletedWith(request.getDeletedwith());
     if (request.hasReplacementTrigger()) options.setReplacementTrigger(request.getReplacementTrigger());
     return options;
   }

@@ -43,6 +43,7 @@ export interface ResourceState {
   additionalSecretOutputs: string[];
   replacementTrigger?: unknown;
   replaceWith?: string[];
+  deletedWith?: string;
   /** Input key → the URNs its value came from (for delete-before-replace of dependents). */
   propertyDependencies?: Record<string, string[]>;
 }

@@ -3,7 +3,7 @@
 /** One resource of the spec. */
 export interface ResourceSpec {
   name: string;
-  kind: "thing" | "component" | "account";
+  kind: "thing" | "component" | "account" | "azure-provider";
   props?: Record<string, unknown>;
   /** Input names whose value is wrapped in `pulumi.secret`. */
   secrets?: string[];
@@ -18,7 +18,10 @@ export interface ResourceSpec {
     replaceOnChanges?: string[];
     deleteBeforeReplace?: boolean;
     aliases?: { name?: string; parent?: string; noParent?: boolean }[];
+    /** The name of an `azure-provider` resource of the spec. */
+    provider?: string;
     replaceWith?: string[];
+    deletedWith?: string;
     replacementTrigger?: unknown;
     hooks?: Partial<Record<"beforeCreate" | "afterCreate" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete" | "onError", string[]>>;
   };

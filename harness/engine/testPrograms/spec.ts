@@ -113,7 +113,9 @@ for (const r of spec.resources) {
     ignoreChanges: o.ignoreChanges,
     replaceOnChanges: o.replaceOnChanges,
     deleteBeforeReplace: o.deleteBeforeReplace,
+    provider: o.provider ? (made.get(o.provider) as pulumi.ProviderResource) : undefined,
     replaceWith: o.replaceWith?.map((n) => made.get(n)!),
+    deletedWith: o.deletedWith ? made.get(o.deletedWith) : undefined,
     replacementTrigger: o.replacementTrigger,
     aliases: o.aliases?.map((a) => (a.noParent ? { name: a.name, parent: pulumi.rootStackResource } : { name: a.name, parent: a.parent ? made.get(a.parent) : undefined })),
     hooks: o.hooks
@@ -127,6 +129,9 @@ for (const r of spec.resources) {
     const thing = new Thing(r.name, props, opts);
     exported[r.name] = thing.out;
     made.set(r.name, thing);
+  } else if (r.kind === "azure-provider") {
+    const azure = require("@pulumi/azure-native/provider") as typeof import("@pulumi/azure-native/provider");
+    made.set(r.name, new azure.Provider(r.name, props as never, opts));
   } else if (r.kind === "component") {
     made.set(r.name, new Group(r.name, opts));
   } else {
