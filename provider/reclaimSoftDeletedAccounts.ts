@@ -56,9 +56,13 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
     const handlingName = parentUrn ? `${args.name}-${createHash("sha256").update(parentUrn).digest("hex").slice(0, 8)}` : args.name;
     const attached = attachSoftDeleteHandling(handlingName, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId });
     const dependsOn = [...((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), attached.policy];
+    // The SDK hands a transform `deleteBeforeReplace: false` when the option is unset (callbacks.js,
+    // registerTransform), and an explicit false would override azure-native's delete-before-replace
+    // (step_generator.go: the option wins over the provider's diff): pass it on only when it is true.
+    const { deleteBeforeReplace, ...options } = args.opts as pulumi.CustomResourceOptions;
     return {
       props: { ...props, properties: attached.properties },
-      opts: { ...args.opts, dependsOn, hooks: mergeHooks(args.opts.hooks, attached.hooks) },
+      opts: { ...options, ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}), dependsOn, hooks: mergeHooks(args.opts.hooks, attached.hooks) },
     };
   });
 }

@@ -150,13 +150,16 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const pending = olds.pendingDecision === true;
     if (pending) {
       const c = pickInputs(news);
-      const what =
-        after.ifSoftDeleted === "recover"
-          ? "up will restore it through azure-native's restore flag when the account is created again"
-          : after.ifSoftDeleted === "purge"
-            ? `up will purge it, then create the account again; ${PERMANENT}`
-            : 'up will fail, as ifSoftDeleted is "fail"';
-      report(`ReclaimableAccount: refresh found account ${describeAccount(c)} gone: if it is soft-deleted, ${what}`);
+      const account = describeAccount(c);
+      const line =
+        olds.found !== "soft-deleted"
+          ? `refresh found account ${account} gone and the name free: up will create the account again`
+          : after.ifSoftDeleted === "recover"
+            ? `refresh found account ${account} soft-deleted: up will restore soft-deleted account ${account} through azure-native's restore flag when the account is created again (keeps its keys, endpoint and data)`
+            : after.ifSoftDeleted === "purge"
+              ? `refresh found account ${account} soft-deleted: up will purge soft-deleted account ${account}, then create the account again; ${PERMANENT}`
+              : `refresh found account ${account} soft-deleted, and ifSoftDeleted is "fail": up will fail`;
+      report(`ReclaimableAccount: ${line}`);
     }
     // Settings and the account's fingerprint change nothing in Azure: an in-place update, no request.
     const settingsChanged = before.ifSoftDeleted !== after.ifSoftDeleted || before.accountFingerprint !== after.accountFingerprint || before.retained !== after.retained;
@@ -186,7 +189,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // The account is gone (deleted out of band: its own refresh drops it; or purged, or never created):
     // decide again before it is created again.
     report(`refresh: account ${describeAccount(c)} is ${found.found === "free" ? "gone (the name is free)" : "soft-deleted"}; the next update decides again (ifSoftDeleted: "${state.ifSoftDeleted}")`);
-    return { id, props: withoutUndefined({ ...state, pendingDecision: true }), inputs };
+    return { id, props: withoutUndefined({ ...state, pendingDecision: true, found: found.found }), inputs };
   },
 
   async update(_id, olds, news) {
