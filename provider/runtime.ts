@@ -10,8 +10,12 @@ import { softDeletePolicyHandlers } from "./handlers/softDeletePolicy";
  * upgraded. Since 0.2.0 the stored code is a thin forwarder that `require`s
  * only this entry and calls `handlers[<resource>][<method>]`, so the installed
  * package decides what refresh and delete do, whatever the file layout.
- * This module's path (mapped by `package.json` `exports`) and the shape of
- * `handlers` are part of the public contract: never rename or remove them.
+ * This module's paths and the shape of `handlers` are part of the public
+ * contract: never rename or remove them. The serializer writes
+ * `pulumi-cognitive-reclaim/runtime` when it can read the package's `exports`
+ * map (the SDK installed beside the package, as npm lays out a user's
+ * project), and the file itself, `pulumi-cognitive-reclaim/dist/provider/runtime.js`,
+ * otherwise; `exports` keeps both resolvable.
  *
  * States written by 0.1.0 require `pulumi-cognitive-reclaim/dist/provider/<file>.js`
  * directly (azureSession, diff, inputs, lifecycle, purge, recovery, settings,

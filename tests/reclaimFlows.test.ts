@@ -1,4 +1,4 @@
-import { FlowWorld } from "./harness/flows";
+import { FlowWorld, selectRows } from "./harness/flows";
 import { GROUP, seedWorld, useEmulator } from "./harness/emulator";
 
 /**
@@ -91,7 +91,7 @@ async function withWorld(program: Program, state: NameState, policy: Policy, pla
   }
 }
 
-describe.each(STATES.flatMap((state) => POLICIES.map((policy) => ({ state, policy }))))("ReclaimableAccount, name $state, ifSoftDeleted $policy", ({ state, policy }) => {
+describe.each(selectRows(STATES.flatMap((state) => POLICIES.map((policy) => ({ state, policy })))))("ReclaimableAccount, name $state, ifSoftDeleted $policy", ({ state, policy }) => {
   it("first up does what the policy says; then an update of an account property succeeds and the stack converges", async () => {
     await withWorld("reclaimable", state, policy, async (world, name) => {
       if ((await firstUpIn(world, name, state, policy)) === "failed") {
@@ -113,8 +113,10 @@ interface FlowRow {
   play: (world: FlowWorld, name: string) => Promise<void>;
 }
 
+// The transform attaches the component's own handling (softDeleteHandling.ts), so it plays the flows under
+// the two policies that act; "fail" is played through the component.
 const FLOWS: FlowRow[] = PROGRAMS.flatMap((program) =>
-  POLICIES.flatMap((policy): FlowRow[] => [
+  (program === "reclaimAll" ? POLICIES.filter((p) => p !== "fail") : POLICIES).flatMap((policy): FlowRow[] => [
     {
       flow: "a replacement of the account (region change) purges its own predecessor, whatever the policy",
       program, policy,
@@ -168,7 +170,7 @@ const FLOWS: FlowRow[] = PROGRAMS.flatMap((program) =>
   ]),
 );
 
-describe.each(FLOWS)("$program, ifSoftDeleted $policy: $flow", (row) => {
+describe.each(selectRows(FLOWS))("$program, ifSoftDeleted $policy: $flow", (row) => {
   it("holds the invariants and converges", async () => {
     await withWorld(row.program, "soft-deleted", row.policy, row.play);
   });
