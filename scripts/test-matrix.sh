@@ -46,7 +46,7 @@ for leg in "${legs[@]}"; do
   echo "=== leg $leg: Node $("$bin/node" --version), @pulumi/pulumi $installed, in $dir"
   suite=passed
   tested=$SECONDS
-  # The primary leg (the first) runs the whole flow matrices; the other legs a third of their rows (tests/harness/flows.ts, selectRows).
+  # The primary leg (the first) runs the whole flow matrices; the other legs a fourth of their rows (tests/harness/flows.ts, selectRows).
   rows=all
   if [[ "$leg" != "${legs[0]}" || -n "${RECLAIM_MATRIX_SAMPLE_ALL:-}" ]]; then rows=sample; fi
   if ! (cd "$dir" && RECLAIM_FLOW_ROWS="$rows" PATH="$bin:$PATH" npm test); then suite=FAILED; failed=1; fi
