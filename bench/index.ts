@@ -140,7 +140,8 @@ async function purgeOverhead(emulator: RunningEmulator): Promise<void> {
       );
       const returned: Record<string, Promise<number>> = {};
       for (const [i, phase] of offsets.entries()) {
-        await e.control.settings({ purgeDurationMs: seconds * 1000 + phase });
+        // Time-based only: the emulator's default also needs a few polls, which would make the poller's own pace the purge's length.
+        await e.control.settings({ purgeDurationMs: seconds * 1000 + phase, purgePollsUntilDone: 0, purgeConflictAfterDeleteMs: 0 });
         const ours = `g${seconds}-${i}`;
         const theirs = `p${seconds}-${i}`;
         returned[ours] = h.create(urnOf(TYPE, ours), checked[i].inputs).then(() => Date.now());
@@ -295,7 +296,10 @@ async function previewCost(emulator: RunningEmulator): Promise<void> {
     );
     const wall = performance.now() - started;
     const lookups = (await emulator.control.requests()).filter((r) => r.kind === "arm").length;
-    figures.push({ name: `preview: Check + Diff for ${count} new guards`, value: `${ms(wall)} (${lookups} lookups)`, target: "< 2000 ms", holds: wall < 2000 && lookups === count });
+    // One GET per guard, plus, for the guards with nothing at the normalized path, the subscription's list of deleted
+    // accounts (Azure may keep another spelling of the location), read once for all of them while it is in flight.
+    const listPages = Math.ceil(count / 2 / 12) + 1;
+    figures.push({ name: `preview: Check + Diff for ${count} new guards`, value: `${ms(wall)} (${lookups} lookups)`, target: `< 2000 ms, <= ${count + listPages} lookups`, holds: wall < 2000 && lookups <= count + listPages });
   } finally {
     await h.stop();
   }

@@ -280,11 +280,41 @@ async function findDeletedAccount(client: CognitiveServicesManagementClient, c: 
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  for await (const raw of client.deletedAccounts.list(options)) {
+  for (const raw of await listingOf(client, options)) {
     const deleted = toDeletedAccount(raw, subscriptionId);
     if (isNamedBy(deleted, c)) return deleted;
   }
   return undefined;
+}
+
+/**
+ * The subscription's deleted accounts, every page. Lookups that fall back to
+ * the list at the same moment (a preview of many guards) share one listing in
+ * flight rather than each reading every page; a listing is never reused once
+ * it has answered, so no lookup sees an older list than its own request would.
+ */
+async function listingOf(client: CognitiveServicesManagementClient, options?: CallOptions): Promise<Account[]> {
+  // Per process, never at module level: this module is serialized into the state from a source checkout.
+  const listings = processSlot("deletedAccountListings", () => new WeakMap<CognitiveServicesManagementClient, Promise<Account[]>>());
+  let listing = listings.get(client);
+  if (!listing) {
+    listing = (async () => {
+      const all: Account[] = [];
+      for await (const raw of client.deletedAccounts.list()) all.push(raw);
+      return all;
+    })().finally(() => listings.delete(client));
+    listings.set(client, listing);
+  }
+  if (!options?.abortSignal) return listing;
+  const signal = options.abortSignal;
+  // Shared without the caller's signal; each caller still stops waiting when its own deadline passes.
+  return Promise.race([
+    listing,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    }),
+  ]);
 }
 
 function createSession(client: CognitiveServicesManagementClient, subscriptionId: string, endpoint: string): ArmSession {
