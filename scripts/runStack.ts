@@ -44,8 +44,11 @@ export async function runStack(run: StackRun): Promise<void> {
       const result = await step();
       console.log(result.output);
       if (!result.ok) throw new Error(`${title} failed: ${result.error ?? "see the output above"}`);
-      if (title.includes("again") && result.steps.some((s) => s.op !== "same")) {
-        throw new Error(`${title} changed ${result.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`).join(", ")}: the stack did not converge`);
+      // Converged: nothing created, updated or replaced again (a program may stop declaring what it no longer needs,
+      // as bulk-clean drops its guards once nothing is left to purge).
+      const changed = result.steps.filter((s) => s.op !== "same" && s.op !== "delete");
+      if (title.includes("again") && changed.length) {
+        throw new Error(`${title} changed ${changed.map((s) => `${s.op} ${s.name}`).join(", ")}: the stack did not converge`);
       }
     }
   } finally {

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type IfSoftDeleted, ReclaimableAccount } from "pulumi-cognitive-reclaim";
+// Two imports, not `{ type X, Y }`: the TypeScript that Pulumi's ts-node may bring is older than that syntax.
+import type { IfSoftDeleted } from "pulumi-cognitive-reclaim";
+import { ReclaimableAccount } from "pulumi-cognitive-reclaim";
 
 const config = new pulumi.Config();
 

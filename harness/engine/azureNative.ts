@@ -109,7 +109,9 @@ export class AzureNativeProvider implements EngineProvider {
 
   async check(urn: string, _olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     const type = typeOfUrn(urn);
-    if (!(type in REPLACE_ON)) throw new Error(`azure-native stand-in: resource type ${type} is not modelled (only ${Object.keys(REPLACE_ON).join(", ")})`);
+    // Other azure-native types (an app's settings that take an account's endpoint, say) are recorded, not sent:
+    // their inputs become their outputs, so programs that wire accounts into them run.
+    if (!(type in REPLACE_ON)) return { inputs: news, failures: [] };
     const failures: CheckFailure[] = [];
     // Required by the path (provider.go, Check → validateResourceProperties: "missing required property").
     const required = type === ACCOUNT_TYPE ? ["resourceGroupName"] : [];
@@ -132,6 +134,7 @@ export class AzureNativeProvider implements EngineProvider {
 
   async create(urn: string, news: Props, preview: boolean): Promise<{ id: string; outputs: Props }> {
     const type = typeOfUrn(urn);
+    if (!(type in REPLACE_ON)) return { id: preview ? "" : `recorded:${urn}`, outputs: news };
     const inputs = revealSecrets(news) as Props;
     if (preview) return { id: "", outputs: previewOutputs(type, inputs) };
     const id = this.idOf(type, inputs);
@@ -142,14 +145,16 @@ export class AzureNativeProvider implements EngineProvider {
 
   async update(urn: string, _id: string, _oldInputs: Props, oldOutputs: Props, news: Props, preview: boolean): Promise<Props> {
     const type = typeOfUrn(urn);
+    if (!(type in REPLACE_ON)) return news;
     const inputs = revealSecrets(news) as Props;
     if (preview) return { ...oldOutputs, ...previewOutputs(type, inputs) };
     // provider.go, Update: a PUT of the whole input body, as Create sends it.
     return this.put(type, inputs);
   }
 
-  async read(urn: string, _id: string, inputs: Props, _outputs: Props): Promise<{ id: string; outputs: Props; inputs: Props }> {
+  async read(urn: string, id: string, inputs: Props, recorded: Props): Promise<{ id: string; outputs: Props; inputs: Props }> {
     const type = typeOfUrn(urn);
+    if (!(type in REPLACE_ON)) return { id, outputs: recorded, inputs };
     const plain = revealSecrets(inputs) as Props;
     const outputs = await this.get(type, plain);
     if (!outputs) return { id: "", outputs: {}, inputs: {} };
@@ -158,6 +163,7 @@ export class AzureNativeProvider implements EngineProvider {
 
   async delete(urn: string, _id: string, inputs: Props, _outputs: Props): Promise<void> {
     const type = typeOfUrn(urn);
+    if (!(type in REPLACE_ON)) return;
     const plain = revealSecrets(inputs) as Props;
     try {
       if (type === ACCOUNT_TYPE) {
