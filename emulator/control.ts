@@ -50,6 +50,7 @@ export async function handleControl(ctx: EmulatorContext, method: string, url: U
       ctx.state = emptyState();
       ctx.faults.clear();
       ctx.quota.clear();
+      ctx.throttle.restart();
       ctx.log.length = 0;
       ctx.persist();
       return ok();
@@ -68,6 +69,7 @@ export async function handleControl(ctx: EmulatorContext, method: string, url: U
       return ok({ now: new Date(ctx.now()).toISOString() });
     case "PATCH /_emulator/settings":
       ctx.state.settings = { ...ctx.state.settings, ...(body as Partial<Settings>) };
+      ctx.throttle.restart();
       ctx.persist();
       return ok(ctx.state.settings);
     case "POST /_emulator/faults":

@@ -42,9 +42,11 @@ export class FaultTable {
 }
 
 /**
- * ARM's request limit, as a fixed one-second window per emulator: past
- * `requestsPerSecond`, requests get 429 with `Retry-After` until the window
- * turns over.
+ * ARM's request limit, as a fixed window per emulator: past `limit` requests
+ * in one window, requests get 429 with `Retry-After` until the window turns
+ * over. A window opens at the first request after the last one closed, so a
+ * test that sets a window longer than itself gets the same answers however
+ * slowly its requests are served.
  */
 export class Throttle {
   private windowStart = 0;
@@ -52,20 +54,25 @@ export class Throttle {
   /** How many requests were answered 429. */
   throttled = 0;
 
-  check(requestsPerSecond: number, subscriptionId: string): WireResponse | undefined {
-    if (requestsPerSecond <= 0) return undefined;
+  /** Starts over: the next request opens a new window (on reset and on a change of settings). */
+  restart(): void {
+    this.windowStart = 0;
+    this.count = 0;
+  }
+
+  check(limit: number, windowInMs: number, subscriptionId: string): WireResponse | undefined {
+    if (limit <= 0) return undefined;
     const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now - ((now - this.windowStart) % 1000);
-      if (now - this.windowStart >= 1000) this.windowStart = now;
+    if (now - this.windowStart >= windowInMs) {
+      this.windowStart = now;
       this.count = 0;
     }
-    if (this.count < requestsPerSecond) {
+    if (this.count < limit) {
       this.count += 1;
       return undefined;
     }
     this.throttled += 1;
-    const retryAfter = Math.max(1, Math.ceil((this.windowStart + 1000 - now) / 1000));
+    const retryAfter = Math.max(1, Math.ceil((this.windowStart + windowInMs - now) / 1000));
     return {
       status: 429,
       headers: { "Retry-After": String(retryAfter) },

@@ -212,7 +212,7 @@ function answerArm(ctx: EmulatorContext, baseUrl: string, method: string, url: U
   const caller = ctx.authority.authenticate(authorization);
   if ("status" in caller) return caller;
   const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1] ?? "";
-  const throttled = ctx.throttle.check(ctx.state.settings.throttleRequestsPerSecond, subscriptionId);
+  const throttled = ctx.throttle.check(ctx.state.settings.throttleRequestsPerSecond, ctx.state.settings.throttleWindowInMs, subscriptionId);
   if (throttled) return throttled;
   let body: unknown;
   if (text) {

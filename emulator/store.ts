@@ -96,8 +96,10 @@ export interface Settings {
   pageSize: number;
   /** After a create finishes, the account still reads `Accepted` this long. */
   provisioningLagMs: number;
-  /** When set, ARM answers 429 beyond this many requests a second. */
+  /** When set, ARM answers 429 beyond this many requests in one `throttleWindowInMs`. */
   throttleRequestsPerSecond: number;
+  /** The throttle's window (a second, as ARM's limits are stated; tests that count requests widen it). */
+  throttleWindowInMs: number;
   /**
    * When true, a `deletedAccounts/{name}` path finds the account only when its
    * location segment is spelled exactly as at creation (`East US` is not
@@ -129,6 +131,7 @@ export function defaultSettings(): Settings {
     pageSize: 12,
     provisioningLagMs: 0,
     throttleRequestsPerSecond: 0,
+    throttleWindowInMs: 1000,
     literalLocations: process.env[LITERAL_LOCATIONS_VARIABLE] === "1",
     purgeConflictAfterDeleteMs: 1000,
     purgeConflictsAfterDelete: 0,

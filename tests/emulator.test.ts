@@ -299,7 +299,7 @@ describe("errors, as users quote them", () => {
 
   it("the built-in rate limit answers 429 SubscriptionRequestsThrottled with Retry-After", async () => {
     await seedWorld(ctx.emulator, { deleted: ["r1"] });
-    await ctx.emulator.control.settings({ throttleRequestsPerSecond: 1 });
+    await ctx.emulator.control.settings({ throttleRequestsPerSecond: 1, throttleWindowInMs: 600_000 });
     const token = await tokenFor();
     const path = `/subscriptions/${ctx.emulator.subscriptionId}/providers/Microsoft.CognitiveServices/locations/eastus/resourceGroups/${GROUP}/deletedAccounts/r1?api-version=2025-09-01`;
     const first = await rawGet(path, { Authorization: `Bearer ${token}` });
