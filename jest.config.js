@@ -11,4 +11,5 @@ module.exports = {
   // The tests start HTTPS servers, provider hosts and programs, and mostly wait on them: on 2 cores a
   // third worker keeps both busy (measured: 1.5 cores busy with two).
   maxWorkers: 3,
+  testSequencer: "<rootDir>/jest.sequencer.js",
 };

@@ -12,14 +12,18 @@ import { loadOrCreateTlsMaterial, TLS_DIR_VARIABLE } from "../emulator/tls";
  * exist before the test runner (and each provider host it spawns) starts.
  * This makes one per run, in a private temporary folder removed afterwards,
  * and points both `NODE_EXTRA_CA_CERTS` and the emulator at it. Nothing
- * turns TLS verification off.
+ * turns TLS verification off. The processes share Node's compile cache.
  */
 async function main(command: string[]): Promise<number> {
   if (command.length === 0) throw new Error("usage: with-emulator-ca <command> [args...]");
   const dir = mkdtempSync(join(tmpdir(), "reclaim-emulator-tls-"));
   try {
     await loadOrCreateTlsMaterial(dir);
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"), [TLS_DIR_VARIABLE]: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"), [TLS_DIR_VARIABLE]: dir };
+    // The tests start hundreds of Node processes (programs, provider hosts) that each compile the same
+    // @pulumi/pulumi and azure-native modules; Node's on-disk compile cache (Node 22.1+, keyed by the
+    // source's content) spares that work after the first of them.
+    env.NODE_COMPILE_CACHE ??= join(process.cwd(), "node_modules", ".cache", "node-compile-cache");
     const bin = command[0] === "jest" ? [process.execPath, require.resolve("jest/bin/jest"), ...command.slice(1)] : command;
     const child = spawn(bin[0], bin.slice(1), { stdio: "inherit", env });
     return await new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));

@@ -17,9 +17,13 @@ const ROOT = join(__dirname, "..", "..");
 
 export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll";
 
-/** Makes (once per program) a project folder with the package installed and the program as `index.js`. */
+/**
+ * Makes a project folder with the package installed and the program as
+ * `index.js`. One folder per program and jest worker: suites in other
+ * workers may be running the same program while this one reinstalls it.
+ */
 export function flowProject(program: FlowProgram): string {
-  const dir = join(ROOT, ".flows", program);
+  const dir = join(ROOT, ".flows", `${program}-${process.env.JEST_WORKER_ID ?? "main"}`);
   mkdirSync(dir, { recursive: true });
   installBuiltPackage(ROOT, dir);
   copyFileSync(join(ROOT, "dist", "harness", "flows", "programs", `${program}.js`), join(dir, "index.js"));
