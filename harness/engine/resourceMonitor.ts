@@ -8,6 +8,7 @@ import { fromStruct, type Props, revealSecrets, toStruct } from "./values";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
 const resourceProto = require("@pulumi/pulumi/proto/resource_pb");
+const providerProto = require("@pulumi/pulumi/proto/provider_pb");
 const engineRpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
 const engineProto = require("@pulumi/pulumi/proto/engine_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -96,14 +97,17 @@ export class ResourceMonitor {
       // source_eval.go, resmon.Invoke: answered by the provider's Invoke, outside the queue of registrations.
       invoke: (call: Call, reply: Reply) => {
         const request = call.request;
-        this.run.invoke(request.getTok(), fromStruct(request.getArgs()), request.getProvider() || undefined).then(
-          (result) => {
-            const response = new resourceProto.ResourceInvokeResponse();
+        this.run
+          .invoke(request.getTok(), fromStruct(request.getArgs()), request.getProvider() || undefined)
+          .then((result) => {
+            // resource.proto: ResourceMonitor.Invoke answers ResourceInvokeResponse since 3.256 (pulumi/pulumi#24100,
+            // wire-compatible) and provider.proto's InvokeResponse before it: the SDK the tests load may be either.
+            const response = new (resourceProto.ResourceInvokeResponse ?? providerProto.InvokeResponse)();
             response.setReturn(toStruct(result));
             reply(null, response);
-          },
-          (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
-        );
+          })
+          // Any failure, the harness's own included, answers the program: an unanswered invoke hangs it.
+          .catch((error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)));
       },
       call: (call: Call, reply: Reply) => reply(grpcError(grpc.status.UNIMPLEMENTED, `call ${call.request.getTok()} is not modelled by the flow harness`)),
       readResource: (call: Call, reply: Reply) =>
