@@ -6,6 +6,9 @@
 #   24:newest  Node 24, the same install, in this folder
 #   22:oldest  Node 22, the oldest SDK that peerDependencies allows, in a copy
 #
+# A leg name ending in `:literal` (`24:newest:literal`) runs its suite with the emulator matching
+# `deletedAccounts` paths only as the location was spelled at creation (RECLAIM_EMULATOR_LITERAL_LOCATIONS=1;
+# the service's behaviour is not recorded, so the package must pass under both).
 # Pass leg names to run only those (`scripts/test-matrix.sh 24:newest`).
 # The newest legs use this folder's node_modules as `npm ci` left them. The
 # oldest leg copies the working tree (tracked and untracked files, not the
@@ -26,6 +29,8 @@ failed=0
 for leg in "${legs[@]}"; do
   major="${leg%%:*}"
   sdk="${leg#*:}"
+  literal=0
+  if [[ "$sdk" == *:literal ]]; then literal=1; sdk="${sdk%:literal}"; fi
   bin="$(scripts/install-node.sh "$major")"
   started=$SECONDS
   scratch=""
@@ -43,13 +48,15 @@ for leg in "${legs[@]}"; do
   fi
   installed_in=$((SECONDS - started))
   installed="$(cd "$dir" && "$bin/node" -p 'require("@pulumi/pulumi/package.json").version')"
-  echo "=== leg $leg: Node $("$bin/node" --version), @pulumi/pulumi $installed, in $dir"
+  locations=normalized
+  if [[ "$literal" == 1 ]]; then locations=literal; fi
+  echo "=== leg $leg: Node $("$bin/node" --version), @pulumi/pulumi $installed, deletedAccounts paths matched $locations, in $dir"
   suite=passed
   tested=$SECONDS
   # The primary leg (the first) runs the whole flow matrices; the other legs a fourth of their rows (tests/harness/flows.ts, selectRows).
   rows=all
   if [[ "$leg" != "${legs[0]}" || -n "${RECLAIM_MATRIX_SAMPLE_ALL:-}" ]]; then rows=sample; fi
-  if ! (cd "$dir" && RECLAIM_FLOW_ROWS="$rows" PATH="$bin:$PATH" npm test); then suite=FAILED; failed=1; fi
+  if ! (cd "$dir" && RECLAIM_FLOW_ROWS="$rows" RECLAIM_EMULATOR_LITERAL_LOCATIONS="$literal" PATH="$bin:$PATH" npm test); then suite=FAILED; failed=1; fi
   suite_seconds=$((SECONDS - tested))
   packaging=passed
   tested=$SECONDS
@@ -61,7 +68,7 @@ for leg in "${legs[@]}"; do
     packaging=skipped
   fi
   packaging_seconds=$((SECONDS - tested))
-  summary+=("leg $leg: Node $("$bin/node" --version), @pulumi/pulumi $installed: npm test $suite in ${suite_seconds} s, test:packaging $packaging in ${packaging_seconds} s, ${installed_in} s installing")
+  summary+=("leg $leg: Node $("$bin/node" --version), @pulumi/pulumi $installed, $locations locations: npm test $suite in ${suite_seconds} s, test:packaging $packaging in ${packaging_seconds} s, ${installed_in} s installing")
   if [[ -n "$scratch" ]]; then rm -rf "$scratch"; fi
 done
 
