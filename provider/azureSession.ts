@@ -288,8 +288,8 @@ async function findDeletedAccount(client: CognitiveServicesManagementClient, c: 
 }
 
 /**
- * The subscription's deleted accounts, every page. Lookups that fall back to
- * the list at the same moment (a preview of many guards) share one listing in
+ * The subscription's deleted accounts, every page. Lookups that read or fall
+ * back to the list at the same moment (a preview of many guards) share one listing in
  * flight rather than each reading every page; a listing is never reused once
  * it has answered, so no lookup sees an older list than its own request would.
  */
@@ -345,7 +345,7 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
     },
     async listDeletedAccounts(options) {
       const all: DeletedAccount[] = [];
-      for await (const raw of client.deletedAccounts.list(options)) {
+      for (const raw of await listingOf(client, options)) {
         const { keyVaultUri: _k, userOwnedStorageIds: _u, ...account } = toDeletedAccount(raw, subscriptionId);
         all.push(account);
       }

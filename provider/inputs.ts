@@ -18,6 +18,11 @@ export type AccountCoordinates = {
   subscriptionId: string;
 };
 
+/** An account as messages name it: `'name' in resource group 'group' (location)`. */
+export function describeAccount(c: AccountCoordinates): string {
+  return `'${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location})`;
+}
+
 /** The inputs after `check`: validated, normalized, defaults filled in. */
 export type ResolvedInputs = AccountCoordinates & {
   purgeOnDestroy: boolean;

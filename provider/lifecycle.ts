@@ -1,4 +1,5 @@
 import { describeFailure, redact } from "./errors";
+import { describeAccount, type ResolvedInputs } from "./inputs";
 import { resolveEndpoints, servicePrincipal, stackConfig } from "./settings";
 import { hostOf, onTransportFailure, recordedTransportFailure, type TransportFailure } from "./transportFailures";
 
@@ -37,6 +38,11 @@ export interface HookOptions {
    * process meets rather than let the SDK retry until the bound.
    */
   previewBoundInMs?: number;
+}
+
+/** The options of a hook that acts on one account: `<action> 'name' in resource group 'group' (location)`, bounded by its `timeoutMinutes`. */
+export function accountHookOptions(action: string, c: ResolvedInputs): HookOptions {
+  return { action: `${action} ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName };
 }
 
 /** The token authority's `host:port` under the current settings, for telling its failures apart. */

@@ -1,6 +1,6 @@
 import type { ArmSession, DeletedAccountDetails } from "./azureSession";
 import { deletedAccountId } from "./armIds";
-import type { AccountCoordinates } from "./inputs";
+import { type AccountCoordinates, describeAccount } from "./inputs";
 import { type HookRun, report } from "./lifecycle";
 
 /** What a purge did, for the guard's outputs. */
@@ -18,9 +18,8 @@ export interface PurgeOutcome {
  */
 export const PURGE_CONFLICT_RETRY = { firstDelayInMs: 1_000, maxDelayInMs: 30_000 } as const;
 
-export function describeAccount(c: AccountCoordinates): string {
-  return `'${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location})`;
-}
+// 0.1.0's provider code stored in states requires describeAccount from this module.
+export { describeAccount };
 
 /** The preview line for a soft-deleted account that `up` will purge. */
 export function purgePlanLine(c: AccountCoordinates, deleted: DeletedAccountDetails | undefined): string {

@@ -3,7 +3,7 @@ import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
-import { previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
+import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "../purge";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 
@@ -34,7 +34,7 @@ function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAc
 
 async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
   return runHook(
-    { action: `purge of soft-deleted account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName },
+    accountHookOptions("purge of soft-deleted account", c),
     async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
   );
 }
@@ -83,7 +83,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     const state = stateOf(props ?? {});
     const c = pickInputs(state as unknown as Record<string, unknown>);
     const deleted = await runHook(
-      { action: `refresh of guard for account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId },
+      accountHookOptions("refresh of guard for account", c),
       async (run) => (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
     );
     if (deleted) report(`refresh: soft-deleted account ${describeAccount(c)} has reappeared; the next update purges it`);

@@ -3,7 +3,7 @@ import { armSession, type LiveAccount } from "../azureSession";
 import { accountKey, claimAccount, handOverAccount, isClaimed, isHandedOver } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
-import { previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
+import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "../purge";
 import { planRecovery, recoverOrAdopt, recoveryPlanLine } from "../recovery";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
@@ -35,13 +35,6 @@ function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boo
 }
 
 const stateOf = (props: Record<string, unknown>) => recordedOutputs<RecoveredAccountOutputs>(props);
-
-const hookOptions = (action: string, c: ResolvedInputs) => ({
-  action: `${action} ${describeAccount(c)}`,
-  timeoutMinutes: c.timeoutMinutes,
-  subscriptionId: c.subscriptionId,
-  resourceGroupName: c.resourceGroupName,
-});
 
 /** Whether identity inputs changed, so that the preview should look the account up again. */
 const identityChanged = (olds: Record<string, unknown>, news: ResolvedInputs): boolean =>
@@ -90,7 +83,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
 
   async create(inputs) {
     const c = pickInputs(inputs);
-    const { account, restored } = await runHook(hookOptions("recovery of account", c), async (run) =>
+    const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
       recoverOrAdopt(await armSession(c.subscriptionId), c, run),
     );
     const owned = restored || isHandedOver(c);
@@ -100,7 +93,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async read(id, props) {
     const state = stateOf(props ?? {});
     const c = pickInputs(state as unknown as Record<string, unknown>);
-    const account = await runHook(hookOptions("refresh of account", c), async (run) =>
+    const account = await runHook(accountHookOptions("refresh of account", c), async (run) =>
       (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal }),
     );
     if (!account) return { id: "" };
@@ -124,7 +117,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(`leaving account ${account} live: a resource of this update declares it (a replacement or rename took it over); nothing deleted or purged`);
       return;
     }
-    await runHook(hookOptions("deletion of account", c), async (run) => {
+    await runHook(accountHookOptions("deletion of account", c), async (run) => {
       const session = await armSession(c.subscriptionId);
       report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
       await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal, restoredByThisResource: true }));

@@ -4,7 +4,7 @@ import { armSession } from "../azureSession";
 import { claimAccount, isClaimed } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
-import { type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
+import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "../purge";
 import { unmetPrerequisites } from "../recovery";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
@@ -87,13 +87,6 @@ async function decide(session: ArmSession, c: ResolvedInputs, policy: IfSoftDele
   return { ...none, restore: true, restoredFingerprint: fingerprint, restored: true };
 }
 
-const hookOptions = (c: ResolvedInputs, policy: string) => ({
-  action: `soft-delete policy "${policy}" for account ${describeAccount(c)}`,
-  timeoutMinutes: c.timeoutMinutes,
-  subscriptionId: c.subscriptionId,
-  resourceGroupName: c.resourceGroupName,
-});
-
 const extras = (props: Record<string, unknown>) => ({
   ifSoftDeleted: (props.ifSoftDeleted ?? "recover") as IfSoftDeleted,
   accountFingerprint: typeof props.accountFingerprint === "string" ? props.accountFingerprint : undefined,
@@ -169,7 +162,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async create(inputs) {
     const c = pickInputs(inputs);
     const { ifSoftDeleted, accountFingerprint, retained } = extras(inputs);
-    const decided = await runHook(hookOptions(c, ifSoftDeleted), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
+    const decided = await runHook(accountHookOptions(`soft-delete policy "${ifSoftDeleted}" for account`, c), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
     const outs = withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, ...decided } satisfies SoftDeletePolicyOutputs);
     return { id: `${accountId(c)}/softDeletePolicy`, outs };
   },
@@ -177,7 +170,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async read(id, props) {
     const state = recordedOutputs<SoftDeletePolicyOutputs>(props ?? {});
     const c = pickInputs(state as unknown as Record<string, unknown>);
-    const found = await runHook({ ...hookOptions(c, state.ifSoftDeleted), action: `refresh of the soft-delete policy for account ${describeAccount(c)}` }, async (run) =>
+    const found = await runHook(accountHookOptions("refresh of the soft-delete policy for account", c), async (run) =>
       lookUp(await armSession(c.subscriptionId), c, run.signal),
     );
     const inputs = withoutUndefined({ ...c, ifSoftDeleted: state.ifSoftDeleted, accountFingerprint: state.accountFingerprint, retained: state.retained });
@@ -199,7 +192,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // Decide again after a refresh found the account gone, and when the account's inputs changed while
     // a restore was decided: the restoring create may not have happened yet (a failed or interrupted up).
     if (previous.pendingDecision || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
-      const decided = await runHook(hookOptions(c, ifSoftDeleted), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
+      const decided = await runHook(accountHookOptions(`soft-delete policy "${ifSoftDeleted}" for account`, c), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
       return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, ...decided, restored: previous.restored || decided.restored, purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
     }
     // Settings only: no request, the decision stands.
@@ -214,7 +207,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(`not purging account ${describeAccount(c)} on destroy: a resource of this update declares it`);
       return;
     }
-    await runHook({ ...hookOptions(c, "purgeOnDestroy"), action: `purge on destroy of account ${describeAccount(c)}` }, async (run) =>
+    await runHook(accountHookOptions("purge on destroy of account", c), async (run) =>
       purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
     );
   },
