@@ -1,7 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import { startEmulator } from "../emulator/server";
+import { projectName, readExampleWorld, seedExampleWorld, stackConfigOf } from "./exampleWorld";
 import { installPacked, packPackage } from "./packedInstall";
 import { runStack, type StackRun } from "./runStack";
 
@@ -21,38 +22,9 @@ import { runStack, type StackRun } from "./runStack";
 
 const ROOT = resolve(__dirname, "..", "..");
 
-/** What the emulator holds before the run, and the stack config, from `emulator.json` beside `Pulumi.yaml`. */
-interface EmulatorFile {
-  /** Stack configuration; a key without a namespace gets the project's. */
-  config?: Record<string, string>;
-  world?: {
-    resourceGroups?: string[];
-    softDeleted?: { name: string; resourceGroupName: string; location?: string; kind?: string }[];
-    live?: { name: string; resourceGroupName: string; location?: string; kind?: string }[];
-  };
-}
-
 function usage(problem: string): never {
   const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(ROOT, "examples", e.name, "Pulumi.yaml")));
   throw new Error(`${problem}\nusage: npm run example -- <example or program folder> [--keep]\nexamples: ${examples.map((e) => e.name).join(", ")}`);
-}
-
-function projectName(folder: string): string {
-  const match = /^name:\s*(\S+)\s*$/m.exec(readFileSync(join(folder, "Pulumi.yaml"), "utf8"));
-  if (!match) throw new Error(`${join(folder, "Pulumi.yaml")} has no 'name:' line: a Pulumi project file names its project`);
-  return match[1];
-}
-
-async function seed(emulator: RunningEmulator, world: NonNullable<EmulatorFile["world"]>): Promise<void> {
-  const subscriptionId = emulator.subscriptionId;
-  const account = (a: { name: string; resourceGroupName: string; location?: string; kind?: string }) => ({
-    subscriptionId, resourceGroupName: a.resourceGroupName, name: a.name, location: a.location ?? "eastus", kind: a.kind ?? "OpenAI", properties: { customSubDomainName: a.name },
-  });
-  await emulator.control.seed({
-    resourceGroups: (world.resourceGroups ?? []).map((name) => ({ subscriptionId, name, location: "eastus" })),
-    deletedAccounts: (world.softDeleted ?? []).map(account),
-    accounts: (world.live ?? []).map(account),
-  });
 }
 
 async function main(args: string[]): Promise<void> {
@@ -61,7 +33,7 @@ async function main(args: string[]): Promise<void> {
   if (target.length !== 1) usage(`expected one example name or program folder, got ${JSON.stringify(target)}`);
   const source = existsSync(join(ROOT, "examples", target[0], "Pulumi.yaml")) ? join(ROOT, "examples", target[0]) : resolve(target[0]);
   if (!existsSync(join(source, "Pulumi.yaml"))) usage(`'${target[0]}' is neither an example nor a folder with a Pulumi.yaml`);
-  const settings: EmulatorFile = existsSync(join(source, "emulator.json")) ? JSON.parse(readFileSync(join(source, "emulator.json"), "utf8")) : {};
+  const example = readExampleWorld(source);
   const project = projectName(source);
 
   const started = Date.now();
@@ -75,9 +47,8 @@ async function main(args: string[]): Promise<void> {
 
     const emulator = await startEmulator();
     try {
-      await seed(emulator, settings.world ?? {});
-      const config = Object.fromEntries(Object.entries(settings.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
-      const run: StackRun = { folder, project, stack: "emulator", config, emulator };
+      await seedExampleWorld(emulator, example);
+      const run: StackRun = { folder, project, stack: "emulator", config: stackConfigOf(example, project), emulator };
       await runStack(run);
     } finally {
       await emulator.stop();

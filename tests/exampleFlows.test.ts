@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { accountWrites } from "../harness/engine/armLog";
 import { installBuiltPackage } from "../harness/installPackage";
+import { projectName, readExampleWorld, seedExampleWorld, stackConfigOf } from "../scripts/exampleWorld";
 import { runStack } from "../scripts/runStack";
 import { useEmulator } from "./harness/emulator";
 
@@ -16,33 +17,23 @@ const ctx = useEmulator();
 jest.setTimeout(240_000);
 const ROOT = join(__dirname, "..");
 
-interface EmulatorFile {
-  config?: Record<string, string>;
-  world?: { resourceGroups?: string[]; softDeleted?: { name: string; resourceGroupName: string }[] };
-}
-
 async function runExample(name: string): Promise<{ restores: string[]; purges: string[]; output: string }> {
   const folder = join(ROOT, "examples", name);
   installBuiltPackage(ROOT, folder);
-  const settings = JSON.parse(readFileSync(join(folder, "emulator.json"), "utf8")) as EmulatorFile;
-  const sub = ctx.emulator.subscriptionId;
-  await ctx.emulator.control.seed({
-    resourceGroups: (settings.world?.resourceGroups ?? []).map((g) => ({ subscriptionId: sub, name: g, location: "eastus" })),
-    deletedAccounts: (settings.world?.softDeleted ?? []).map((d) => ({ subscriptionId: sub, resourceGroupName: d.resourceGroupName, name: d.name, location: "eastus", kind: "OpenAI", properties: { customSubDomainName: d.name } })),
-  });
-  const project = /^name:\s*(\S+)/m.exec(readFileSync(join(folder, "Pulumi.yaml"), "utf8"))![1];
+  const example = readExampleWorld(folder);
+  await seedExampleWorld(ctx.emulator, example);
+  const project = projectName(folder);
   const lines: string[] = [];
   const log = jest.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
   try {
-    await runStack({ folder, project, stack: "dev", config: Object.fromEntries(Object.entries(settings.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])), emulator: ctx.emulator });
+    await runStack({ folder, project, stack: "dev", config: stackConfigOf(example, project), emulator: ctx.emulator });
   } finally {
     log.mockRestore();
   }
-  const arm = (await ctx.emulator.control.requests()).filter((r) => r.kind === "arm" && r.status < 400);
-  const restoring = (r: { body?: unknown }) => (r.body as { properties?: { restore?: unknown } } | undefined)?.properties?.restore === true;
+  const done = accountWrites(await ctx.emulator.control.requests()).filter((w) => w.status < 400);
   return {
-    restores: arm.filter((r) => r.method === "PUT" && restoring(r)).map((r) => r.path.split("/").pop()!),
-    purges: arm.filter((r) => r.method === "DELETE" && r.path.includes("/deletedAccounts/")).map((r) => r.path.split("/").pop()!),
+    restores: done.filter((w) => w.action === "restore").map((w) => w.name),
+    purges: done.filter((w) => w.action === "purge").map((w) => w.name),
     output: lines.join("\n"),
   };
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { ClientSecretCredential } from "@azure/identity";
 import type { RunningEmulator } from "../../emulator/server";
+import { type AccountWrite, accountWrites } from "../../harness/engine/armLog";
 import { FlowStack, type RunOptions, type RunResult } from "../../harness/engine/flowStack";
 import { installBuiltPackage } from "../../harness/installPackage";
 import { GROUP } from "./emulator";
@@ -32,7 +33,7 @@ export function flowProject(program: FlowProgram): string {
   return dir;
 }
 
-/** What ARM was asked to do in one run, read from the emulator's request log. */
+/** What ARM was asked to do in one run, read from the emulator's request log (harness/engine/armLog.ts); names lower-cased as ARM compares them. */
 export interface ArmEvents {
   /** Names of live accounts deleted (Azure soft-deletes them). */
   accountDeletes: string[];
@@ -44,12 +45,8 @@ export interface ArmEvents {
   puts: string[];
   /** Every PUT body that carried the restore flag, by account name (the flag must only restore). */
   restoreBodies: { name: string; status: number }[];
-  /** Error codes of refused requests, as the run printed them. */
-  refusals: string[];
 }
 
-const ACCOUNT = /\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/?]+)$/i;
-const DELETED = /\/locations\/[^/]+\/resourceGroups\/[^/]+\/deletedAccounts\/([^/?]+)$/i;
 const SOFT_DELETE_CONFLICTS = ["FlagMustBeSetForRestore", "CustomDomainInUse", "CanNotRestoreAnActiveResource"];
 
 /**
@@ -95,17 +92,14 @@ export class FlowWorld {
   async events(): Promise<ArmEvents> {
     const log = (await this.emulator.control.requests()).slice(this.seen);
     this.seen += log.length;
-    const arm = log.filter((r) => r.kind === "arm" && r.status < 400);
-    const names = (method: string, pattern: RegExp, keep: (r: (typeof arm)[number]) => boolean = () => true) =>
-      arm.filter((r) => r.method === method && pattern.test(r.path) && keep(r)).map((r) => decodeURIComponent(pattern.exec(r.path)![1]));
-    const restoring = (r: { body?: unknown }) => (r.body as { properties?: { restore?: unknown } } | undefined)?.properties?.restore === true;
+    const writes = accountWrites(log);
+    const names = (action: AccountWrite["action"]) => writes.filter((w) => w.action === action && w.status < 400).map((w) => w.name);
     return {
-      accountDeletes: names("DELETE", ACCOUNT),
-      purges: names("DELETE", DELETED),
-      restores: names("PUT", ACCOUNT, restoring),
-      puts: names("PUT", ACCOUNT, (r) => !restoring(r)),
-      restoreBodies: log.filter((r) => r.kind === "arm" && r.method === "PUT" && ACCOUNT.test(r.path) && restoring(r)).map((r) => ({ name: ACCOUNT.exec(r.path)![1], status: r.status })),
-      refusals: [],
+      accountDeletes: names("delete"),
+      purges: names("purge"),
+      restores: names("restore"),
+      puts: names("create"),
+      restoreBodies: writes.filter((w) => w.action === "restore").map((w) => ({ name: w.name, status: w.status })),
     };
   }
 
