@@ -1,14 +1,21 @@
 import { request } from "node:https";
 import type { SeedRequest, RemoveRequest } from "./control";
+import { CONTROL_TOKEN_VARIABLE } from "./controlAuth";
 import type { FaultRule } from "./faults";
 import type { LoggedRequest } from "./server";
 import type { OperationOutcomeFault, Settings, StoreState } from "./store";
 
-/** A client of the emulator's control interface (`/_emulator/...`), for tests, the demo and the benchmark. */
+/**
+ * A client of the emulator's control interface (`/_emulator/...`), for tests,
+ * the demo and the benchmark. It sends the run's control token: the one
+ * `startEmulator()` gave it, or for an emulator started apart
+ * (`npm run emulator`), `$RECLAIM_EMULATOR_CONTROL_TOKEN`.
+ */
 export class EmulatorClient {
   constructor(
     readonly url: string,
     private readonly certificate: string,
+    private readonly token: string | undefined = process.env[CONTROL_TOKEN_VARIABLE],
   ) {}
 
   private call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -16,7 +23,15 @@ export class EmulatorClient {
     return new Promise<T>((resolve, reject) => {
       const req = request(
         `${this.url}${path}`,
-        { method, ca: this.certificate, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) } },
+        {
+          method,
+          ca: this.certificate,
+          headers: {
+            "Content-Type": "application/json",
+            "Content-Length": Buffer.byteLength(text),
+            ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -32,6 +47,10 @@ export class EmulatorClient {
     });
   }
 
+  /** The routes, as `GET /_emulator/` lists them. */
+  routes(): Promise<{ authentication: string; documentation: string; routes: { method: string; path: string; summary: string }[] }> {
+    return this.call("GET", "/_emulator/");
+  }
   health(): Promise<unknown> {
     return this.call("GET", "/_emulator/health");
   }

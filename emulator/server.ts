@@ -8,10 +8,11 @@ import { routeArm } from "./arm";
 import { Authority, type ServicePrincipal } from "./authority";
 import { EmulatorClient } from "./client";
 import { handleControl } from "./control";
+import { controlTokenDigest, newControlToken } from "./controlAuth";
 import { FaultTable, Throttle } from "./faults";
 import { RemainingQuota } from "./rateLimit";
 import { emptyState, settle, type StoreState } from "./store";
-import { loadOrCreateTlsMaterial, TLS_DIR_VARIABLE, type TlsMaterial } from "./tls";
+import { loadOrCreateTlsMaterial, TLS_DIR_VARIABLE, TLS_FILES, type TlsMaterial } from "./tls";
 import type { WireResponse } from "./wire";
 
 export const DEFAULT_SUBSCRIPTION_ID = "3f2c8a8e-5c1d-4b8e-9a51-6d3e2f1c0b7a";
@@ -23,10 +24,14 @@ export interface EmulatorOptions {
   port?: number;
   /** Keep the state in this file, so a restart resumes where it stopped. */
   stateFile?: string;
-  /** Folder holding (or receiving) `cert.pem` and `key.pem`; default `$RECLAIM_EMULATOR_TLS_DIR`, else a fresh certificate in memory. */
+  /** Folder holding (or receiving) the TLS files (`ca.pem`, `cert.pem`, `key.pem`); default `$RECLAIM_EMULATOR_TLS_DIR`, else fresh ones in memory. */
   tlsDir?: string;
+  /** Make new certificates even when `tlsDir` holds valid ones (`npm run emulator`: a new CA per run). */
+  freshTls?: boolean;
   /** The service principal the authority knows; the secret is random unless given. */
   principal?: Partial<ServicePrincipal>;
+  /** The control API's token; a fresh random one per run unless given. */
+  controlToken?: string;
 }
 
 /** One entry of the request log. Never holds a token or a secret. */
@@ -51,6 +56,8 @@ export interface EmulatorContext {
   readonly quota: RemainingQuota;
   readonly authority: Authority;
   readonly log: LoggedRequest[];
+  /** SHA-256 of the run's control token (see controlAuth.ts). */
+  readonly controlTokenDigest: Buffer;
   now(): number;
   persist(): void;
 }
@@ -59,7 +66,7 @@ export interface RunningEmulator {
   /** `https://127.0.0.1:<port>`: both the ARM endpoint and the token authority. */
   readonly url: string;
   readonly port: number;
-  /** The PEM certificate clients must trust. */
+  /** The PEM certificate clients must trust: the throwaway CA, constrained to 127.0.0.1 and localhost (tls.ts). */
   readonly certificate: string;
   /** Path of that certificate on disk, when it has one (for `NODE_EXTRA_CA_CERTS`). */
   readonly certificatePath?: string;
@@ -67,7 +74,13 @@ export interface RunningEmulator {
   readonly subscriptionId: string;
   /** The environment a client needs, per the package's configuration table. */
   readonly environment: Record<string, string>;
-  /** The control interface (seed, clock, faults, request log). */
+  /**
+   * The control API's per-run token (`Authorization: Bearer <token>` on
+   * `/_emulator/...`); {@link control} sends it. Never part of
+   * {@link environment}: a program or provider host has no use for it.
+   */
+  readonly controlToken: string;
+  /** The control interface (seed, clock, faults, request log), with the token. */
   readonly control: EmulatorClient;
   readonly context: EmulatorContext;
   stop(): Promise<void>;
@@ -75,12 +88,13 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const tlsDir = options.tlsDir ?? process.env[TLS_DIR_VARIABLE];
-  const tls: TlsMaterial = await loadOrCreateTlsMaterial(tlsDir);
+  const tls: TlsMaterial = await loadOrCreateTlsMaterial(tlsDir, { fresh: options.freshTls });
   const principal: ServicePrincipal = {
     tenantId: options.principal?.tenantId ?? DEFAULT_TENANT_ID,
     clientId: options.principal?.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.principal?.clientSecret ?? `emu~${randomBytes(18).toString("base64url")}`,
   };
+  const controlToken = options.controlToken ?? newControlToken();
   let baseUrl = "";
   const loaded = options.stateFile && existsSync(options.stateFile) ? (JSON.parse(readFileSync(options.stateFile, "utf8")) as StoreState) : undefined;
   const context: EmulatorContext = {
@@ -90,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     quota: new RemainingQuota(),
     authority: new Authority(principal, () => baseUrl),
     log: [],
+    controlTokenDigest: controlTokenDigest(controlToken),
     now() {
       return Date.now() + this.state.clockOffsetMs;
     },
@@ -98,7 +113,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
   };
 
-  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+  // The chain (leaf, then CA) always, so a client that does not trust the CA always reads SELF_SIGNED_CERT_IN_CHAIN
+  // (OpenSSL would add the CA itself only when this process happens to trust it).
+  const server: Server = createServer({ cert: `${tls.cert}${tls.ca}`, key: tls.key }, (req, res) => {
     handle(context, () => baseUrl, req, res).catch((error: unknown) => {
       send(res, { status: 500, body: { error: { code: "EmulatorError", message: String(error) } } });
     });
@@ -115,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `https://127.0.0.1:${port}`;
-  const certificatePath = tlsDir ? join(tlsDir, "cert.pem") : undefined;
+  const certificatePath = tlsDir ? join(tlsDir, TLS_FILES.ca) : undefined;
   const environment: Record<string, string> = {
     AZURE_AUTHORITY_HOST: baseUrl,
     AZURE_TENANT_ID: principal.tenantId,
@@ -128,12 +145,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: baseUrl,
     port,
-    certificate: tls.cert,
+    certificate: tls.ca,
     certificatePath,
     principal,
     subscriptionId: DEFAULT_SUBSCRIPTION_ID,
     environment,
-    control: new EmulatorClient(baseUrl, tls.cert),
+    controlToken,
+    control: new EmulatorClient(baseUrl, tls.ca, controlToken),
     context,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -165,8 +183,8 @@ async function handle(ctx: EmulatorContext, baseUrl: () => string, req: Incoming
   const url = new URL(req.url ?? "/", baseUrl());
   const method = (req.method ?? "GET").toUpperCase();
   const text = await readBody(req);
-  if (url.pathname.startsWith("/_emulator/")) {
-    send(res, await handleControl(ctx, method, url, text));
+  if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
+    send(res, await handleControl(ctx, method, url, text, req.headers.authorization));
     return;
   }
   const isAuthority = AUTHORITY_METADATA.test(url.pathname) || AUTHORITY_TOKEN.test(url.pathname);

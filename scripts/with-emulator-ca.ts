@@ -2,11 +2,12 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOrCreateTlsMaterial, TLS_DIR_VARIABLE } from "../emulator/tls";
+import { loadOrCreateTlsMaterial, TLS_DIR_VARIABLE, TLS_FILES } from "../emulator/tls";
 
 /**
- * Runs a command with a fresh emulator certificate that every process it
- * starts already trusts.
+ * Runs a command with a fresh emulator CA that every process it starts
+ * already trusts (a throwaway CA constrained to 127.0.0.1 and localhost,
+ * whose key is never written: see emulator/tls.ts).
  *
  * Node reads `NODE_EXTRA_CA_CERTS` once, at start, so the certificate must
  * exist before the test runner (and each provider host it spawns) starts.
@@ -19,7 +20,7 @@ async function main(command: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "reclaim-emulator-tls-"));
   try {
     await loadOrCreateTlsMaterial(dir);
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"), [TLS_DIR_VARIABLE]: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, TLS_FILES.ca), [TLS_DIR_VARIABLE]: dir };
     // The tests start hundreds of Node processes (programs, provider hosts) that each compile the same
     // @pulumi/pulumi and azure-native modules; Node's on-disk compile cache (Node 22.1+, keyed by the
     // source's content) spares that work after the first of them.

@@ -148,7 +148,7 @@ describe("through the provider host", () => {
     await withHost(env, async (host) => {
       const g = guard(host, "trust");
       expect((await g.preview()).failures).toEqual([]);
-      expect(host.output).toMatch(/could not look up account 'trust'.*Node refused the TLS certificate of the token authority \(127\.0\.0\.1:\d+\) \(DEPTH_ZERO_SELF_SIGNED_CERT\).*NODE_EXTRA_CA_CERTS/);
+      expect(host.output).toMatch(/could not look up account 'trust'.*Node refused the TLS certificate of the token authority \(127\.0\.0\.1:\d+\) \(SELF_SIGNED_CERT_IN_CHAIN\).*NODE_EXTRA_CA_CERTS/);
       const failed = await g.up().then(() => "no error", (e: Error) => e.message);
       expect(failed).toMatch(/Node refused the TLS certificate of the token authority.*NODE_EXTRA_CA_CERTS/);
       expect(failed).not.toMatch(/az login|Timestamp|aka\.ms/);
