@@ -4,6 +4,7 @@ import { delimiter, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { FlowStack, type RunResult } from "../harness/engine";
+import { convergence } from "../scripts/runStack";
 
 /**
  * `npm run demo`: the quickstart stack against the emulator, seeded with a
@@ -21,9 +22,17 @@ const LOCATION = "eastus";
 const ROOT = resolve(__dirname, "..", "..");
 
 const started = Date.now();
-const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const say = (line = "") => console.log(line);
-const step = (title: string) => say(`\n== ${title}  [${elapsed()}]`);
+
+/** Runs one step under its title, and says how long that step took (not the time since the demo started). */
+async function timed<T>(title: string, action: () => T | Promise<T>): Promise<T> {
+  say(`\n== ${title}`);
+  const stepStarted = Date.now();
+  const result = await action();
+  say(`-- ${title}: took ${seconds(stepStarted)}`);
+  return result;
+}
 
 function pulumiOnPath(): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
@@ -54,17 +63,18 @@ async function withoutCli(emulator: RunningEmulator): Promise<void> {
     config: { "azure-native:subscriptionId": emulator.subscriptionId },
   });
   try {
-    const run = async (title: string, action: () => Promise<RunResult>) => {
-      step(title);
-      const result = await action();
-      say(result.output.trimEnd());
-      if (!result.ok) throw new Error(`${title} failed: ${result.error}`);
-      return result;
-    };
+    const run = (title: string, action: () => Promise<RunResult>) =>
+      timed(title, async () => {
+        const result = await action();
+        say(result.output.trimEnd());
+        if (!result.ok) throw new Error(`${title} failed: ${result.error}`);
+        return result;
+      });
     await run("pulumi preview", () => stack.preview());
     const up = await run("pulumi up --yes", () => stack.up());
     if (up.outputs.purgedBeforeCreate !== true) throw new Error("up did not purge the soft-deleted account before creating");
-    await run("pulumi up --yes (again: nothing to do)", () => stack.up());
+    const again = await run("pulumi up --yes (again: must converge)", () => stack.up());
+    say(convergence(again.steps));
     await run("pulumi destroy --yes", () => stack.destroy());
     const { state } = await emulator.control.state();
     if (Object.keys(state.deletedAccounts).length || Object.keys(state.accounts).length) throw new Error("accounts remain after destroy");
@@ -73,21 +83,21 @@ async function withoutCli(emulator: RunningEmulator): Promise<void> {
   }
 }
 
-function withCli(cli: string, emulator: RunningEmulator): void {
+async function withCli(cli: string, emulator: RunningEmulator): Promise<void> {
   say(`Path: the real pulumi CLI (${cli}) on a local file backend, pointed at the emulator.`);
   const backend = mkdtempSync(join(tmpdir(), "reclaim-demo-backend-"));
   const env = { ...process.env, ...emulator.environment, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "1" };
-  const run = (args: string[]) => {
-    step(`pulumi ${args.join(" ")}`);
-    const result = spawnSync(cli, args, { cwd: ROOT, env, stdio: "inherit" });
-    if (result.status !== 0) throw new Error(`pulumi ${args[0]} exited with ${result.status}`);
-  };
+  const run = (args: string[]) =>
+    timed(`pulumi ${args.join(" ")}`, () => {
+      const result = spawnSync(cli, args, { cwd: ROOT, env, stdio: "inherit" });
+      if (result.status !== 0) throw new Error(`pulumi ${args[0]} exited with ${result.status}`);
+    });
   try {
-    run(["stack", "init", "demo", "--non-interactive"]);
-    run(["config", "set", "azure-native:subscriptionId", emulator.subscriptionId]);
-    run(["preview", "--non-interactive"]);
-    run(["up", "--yes", "--non-interactive"]);
-    run(["destroy", "--yes", "--non-interactive"]);
+    await run(["stack", "init", "demo", "--non-interactive"]);
+    await run(["config", "set", "azure-native:subscriptionId", emulator.subscriptionId]);
+    await run(["preview", "--non-interactive"]);
+    await run(["up", "--yes", "--non-interactive"]);
+    await run(["destroy", "--yes", "--non-interactive"]);
   } finally {
     rmSync(backend, { recursive: true, force: true });
   }
@@ -99,15 +109,15 @@ async function main(): Promise<void> {
   try {
     await seed(emulator);
     const cli = process.env.RECLAIM_DEMO_NO_CLI ? undefined : pulumiOnPath();
-    if (cli) withCli(cli, emulator);
+    if (cli) await withCli(cli, emulator);
     else await withoutCli(emulator);
-    say(`\nDemo finished in ${elapsed()}: the soft-deleted account was purged and the account created under its name.`);
+    say(`\nDemo finished in ${seconds(started)}: the soft-deleted account was purged and the account created under its name.`);
   } finally {
     await emulator.stop();
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(`\nDemo FAILED after ${elapsed()}: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`\nDemo FAILED after ${seconds(started)}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The README's first command, no-CLI path: the quickstart runs through the flow harness, purges, creates and destroys. */
@@ -22,9 +23,38 @@ it("npm run demo (flow harness path) previews the purge, purges then creates on 
   expect(up).toMatch(/name-guard created\n(.*\n)*.*purge of 'reclaim-quickstart-ai' .*: done in \d+\.\d s\n \+ {2}azure-native:cognitiveservices:Account account created/);
   expect(up).toContain('endpoint: "https://reclaim-quickstart-ai.cognitiveservices.azure.com/"');
   expect(up).toContain("purgedBeforeCreate: true");
-  expect(out).toContain("Resources:\n    4 unchanged");
+  expect(out).toMatch(/Resources:\n {4}4 unchanged\n-- pulumi up --yes \(again: must converge\): took \d+\.\d s\n-> converged: the second up changed nothing\n/);
+  // Each step says how long it took; no header shows a bare time that could be read as a duration.
+  for (const title of ["pulumi preview", "pulumi up --yes", "pulumi up --yes (again: must converge)", "pulumi destroy --yes"]) {
+    expect(out).toMatch(new RegExp(`\\n-- ${title.replace(/[()]/g, "\\$&")}: took \\d+\\.\\d s\\n`));
+  }
+  expect(out).not.toMatch(/^==.*\[\d+\.\d s\]/m);
   const destroy = out.slice(out.indexOf("Destroying (demo):"));
   expect(destroy).toContain("Resources:\n    - 4 deleted");
   expect(destroy).not.toContain("failed");
   expect(out).toMatch(/Demo finished in \d+\.\d s/);
 }, 160_000);
+
+describe("npm run demo / npm run example on an unsupported Node.js (scripts/check-node.js, run before the build)", () => {
+  const ROOT = join(__dirname, "..");
+  /** The check as the npm scripts run it, in a Node.js that reports `version`. */
+  const checkAs = (version: string) =>
+    spawnSync(process.execPath, ["-e", `Object.defineProperty(process, "version", { value: ${JSON.stringify(version)} }); require("./scripts/check-node.js").main()`], { cwd: ROOT, encoding: "utf8" });
+
+  it.each(["v20.19.0", "v18.20.4"])("%s is refused in one line naming the supported versions and the installer", (version) => {
+    const result = checkAs(version);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`Node.js ${version} is not supported: use Node.js 22 or 24 (install one with: PATH="$(bash scripts/install-node.sh 22):$PATH")\n`);
+  });
+
+  it.each(["v22.23.3", "v24.21.0"])("%s passes silently", (version) => {
+    const result = checkAs(version);
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it("both npm scripts run the check before anything else", () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    for (const name of ["demo", "example"]) expect(scripts[name]).toMatch(/^node scripts\/check-node\.js && /);
+  });
+});

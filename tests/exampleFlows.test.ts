@@ -38,11 +38,28 @@ async function runExample(name: string): Promise<{ restores: string[]; purges: s
   };
 }
 
+/**
+ * Every step the runner printed lists as many resources as its summary counts as changed (created,
+ * updated, replaced, deleted); unchanged ones are counted, not listed, as in the CLI.
+ */
+function expectSummariesMatchLists(output: string): void {
+  const sections = output.split(/\n== /).slice(1);
+  expect(sections.map((s) => s.split("\n")[0])).toEqual(["pulumi preview", "pulumi up", "pulumi up (again: must converge)", "pulumi refresh", "pulumi destroy"]);
+  for (const section of sections) {
+    const listed = section.split("\n").filter((l) => /^ (\+|~|-|\+-) {1,2}\S+ \S+/.test(l)).length;
+    const summary = section.slice(section.lastIndexOf("Resources:"));
+    const counted = [...summary.matchAll(/^ {4}(?:\+|~|-|\+-) ?(\d+) /gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect({ step: section.split("\n")[0], listed }).toEqual({ step: section.split("\n")[0], listed: counted });
+  }
+}
+
 it("reclaimable-account: the component restores the soft-deleted account, and the stack converges", async () => {
   const { restores, purges, output } = await runExample("reclaimable-account");
   expect(restores).toEqual(["contoso-ai"]);
   expect(purges).toEqual([]);
   expect(output).toContain("ReclaimableAccount: up will restore soft-deleted account 'contoso-ai'");
+  expectSummariesMatchLists(output);
+  expect(output).toContain("-> converged: the second up changed nothing");
 });
 
 it("reclaim-all-accounts: one line recovers one plain account and purges the other, and the stack converges", async () => {
@@ -52,4 +69,5 @@ it("reclaim-all-accounts: one line recovers one plain account and purges the oth
   expect(purges).toEqual(["contoso-scratch", "contoso-scratch"]);
   expect(output).toContain("up will purge soft-deleted account 'contoso-scratch'");
   expect(output).toContain("up will restore soft-deleted account 'contoso-openai'");
+  expectSummariesMatchLists(output);
 });

@@ -27,10 +27,35 @@ const SUMMARY: [StepOp, string, string][] = [
   ["delete", "to delete", "deleted"],
 ];
 
+/** An unknown value, at any depth, as the CLI prints it during preview (`output<string>`), never the wire placeholder. */
+function showUnknowns(value: unknown): unknown {
+  if (value === UNKNOWN) return "output<string>";
+  if (Array.isArray(value)) return value.map(showUnknowns);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, showUnknowns(v)]));
+  return value;
+}
+
 function formatValue(value: unknown): string {
-  const masked = maskSecrets(value);
-  if (masked === UNKNOWN) return "output<string>";
-  return JSON.stringify(masked);
+  return value === UNKNOWN ? "output<string>" : JSON.stringify(showUnknowns(maskSecrets(value)));
+}
+
+/**
+ * A refresh step as the CLI shows it. In `pulumi refresh` the engine rewrites each refresh step to its
+ * result (pkg/resource/deploy/step.go, RefreshStep.ResultOp; counted so in pkg/engine/update.go): gone is
+ * a delete, a changed resource an update, anything else unchanged (counted, not listed). In `up --refresh`
+ * a refresh step is not logical (RefreshStep.Logical): it is listed only when it changed something
+ * (pkg/backend/display/diff.go, renderDiffResourceOutputsEvent) and never counted.
+ */
+function shownOp(step: StepRecord, command: Command): StepOp {
+  if (step.op !== "refresh") return step.op;
+  const gone = step.keys.includes("(deleted)");
+  if (command === "refresh") return gone ? "delete" : step.keys.length ? "update" : "same";
+  return gone || step.keys.length ? "refresh" : "same";
+}
+
+/** Whether the summary counts the step (refresh steps only in `pulumi refresh`, as above). */
+function isCounted(step: StepRecord, command: Command): boolean {
+  return !isDefaultProviderUrn(step.urn) && !step.error && (step.op !== "refresh" || command === "refresh");
 }
 
 /**
@@ -46,17 +71,17 @@ export function render(command: Command, stack: string, steps: StepRecord[], mes
   const lines = [`${HEADER[command]} (${stack}):`];
   for (const step of steps) {
     if (isDefaultProviderUrn(step.urn)) continue;
-    if (step.op === "same" && !step.diagnostics.length && !step.error) continue;
-    if (isReplacementStep(step.op) && options.showReplacementSteps === false && !step.error) continue;
-    const gone = step.op === "refresh" && step.keys.includes("(deleted)");
-    const symbol = gone ? "-" : SYMBOL[step.op];
-    const words = WORDS[step.op];
+    const op = shownOp(step, command);
+    if (op === "same" && !step.diagnostics.length && !step.error) continue;
+    if (isReplacementStep(op) && options.showReplacementSteps === false && !step.error) continue;
+    // A refresh that failed is reported as the refresh it was; one that found its resource gone in `up --refresh` as a delete.
+    const gone = op === "refresh" && step.keys.includes("(deleted)");
+    const words = WORDS[step.error ? step.op : gone ? "delete" : op];
     let status = step.error ? words.failed : preview ? words.preview : words.done;
-    if (gone) status = "deleted";
     if (step.retained) status += " [retain]";
     const keys = step.keys.filter((k) => k !== "(deleted)");
-    const diff = keys.length && step.op !== "delete" && step.op !== "delete-replaced" ? ` [diff: ${keys.map((k) => `~${k}`).join(",")}]` : "";
-    lines.push(` ${symbol.padEnd(2)} ${step.type} ${step.name}${status ? ` ${status}` : ""}${diff}`);
+    const diff = keys.length && op !== "delete" && op !== "delete-replaced" ? ` [diff: ${keys.map((k) => `~${k}`).join(",")}]` : "";
+    lines.push(` ${SYMBOL[step.error ? step.op : gone ? "delete" : op].padEnd(2)} ${step.type} ${step.name}${status ? ` ${status}` : ""}${diff}`);
     for (const d of step.diagnostics) lines.push(`    ${d}`);
     if (step.error) for (const e of step.error.split("\n")) lines.push(`    error: ${e}`);
   }
@@ -71,16 +96,16 @@ export function render(command: Command, stack: string, steps: StepRecord[], mes
     for (const k of outputKeys) lines.push(`    ${k}: ${formatValue(outputs[k])}`);
   }
   lines.push("", "Resources:");
-  const counted = steps.filter((s) => !isDefaultProviderUrn(s.urn) && !s.error);
+  const counted = steps.filter((s) => isCounted(s, command));
   let any = false;
   for (const [op, future, past] of SUMMARY) {
-    const n = counted.filter((s) => s.op === op || (op === "delete" && s.op === "refresh" && s.keys.includes("(deleted)"))).length;
+    const n = counted.filter((s) => shownOp(s, command) === op).length;
     if (!n) continue;
     any = true;
     const symbol = SYMBOL[op];
     lines.push(`    ${symbol === "+-" ? "+-" : `${symbol} `}${n} ${preview ? future : past}`);
   }
-  const unchanged = counted.filter((s) => s.op === "same" || (s.op === "refresh" && !s.keys.length)).length;
+  const unchanged = counted.filter((s) => shownOp(s, command) === "same").length;
   if (unchanged) lines.push(`    ${unchanged} unchanged`);
   if (!any && !unchanged) lines.push("    no changes");
   if (error) lines.push("", `error: ${command === "preview" ? "preview" : command} failed`);

@@ -1,13 +1,16 @@
 import { execFile } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { readmeFiles, stepTranscript, transcriptBlocks } from "../../scripts/transcripts";
 
 /**
  * Each example through the command its README documents
  * (`npm run example -- <name>`, here its compiled script): packed, installed
  * offline into a copy, and run against the emulator, preview to destroy.
  * Needs `npm run build` and `with-emulator-ca` (the `test:packaging` script).
+ * Every README transcript of the example (`<!-- transcript:<example>:<step> -->`) must be what
+ * this run printed, masked as `npm run docs:transcripts` masks it (scripts/transcripts.ts).
  */
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -27,4 +30,10 @@ it.each(EXAMPLES)("npm run example -- %s: preview, up, refresh and destroy succe
   });
   for (const step of ["== pulumi preview", "== pulumi up", "== pulumi refresh", "== pulumi destroy"]) expect(stdout).toContain(step);
   expect(stdout).toContain(`${name}: preview, up, refresh and destroy succeeded`);
+  for (const file of readmeFiles(ROOT)) {
+    for (const block of transcriptBlocks(readFileSync(file, "utf8")).filter((b) => b.example === name)) {
+      const where = `${relative(ROOT, file)}, transcript ${name}:${block.step} (npm run docs:transcripts -- ${name} rewrites it)`;
+      expect({ where, quoted: block.body }).toEqual({ where, quoted: stepTranscript(stdout, block.step) });
+    }
+  }
 }, 180_000);
