@@ -115,7 +115,7 @@ export interface ArmSession {
    */
   deleteAccount(c: AccountCoordinates, options?: CallOptions & { restoredByThisResource?: boolean }): Promise<void>;
   resourceGroupExists(resourceGroupName: string, options?: CallOptions): Promise<boolean>;
-  /** GET of an ARM resource by id (storage accounts); false on 404. */
+  /** GET of an ARM resource by id (storage accounts), on the configured endpoint only; false on 404. Pass an id rebuilt by armIds' parsers, never one as Azure returned it. */
   resourceExists(id: string, apiVersion: string, options?: CallOptions): Promise<boolean>;
   /** Whether a Key Vault of this name exists in the subscription (found through the resources list). */
   keyVaultExists(vaultName: string, options?: CallOptions): Promise<boolean>;
@@ -322,7 +322,12 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
   const getJson = async (path: string, apiVersion: string, options?: CallOptions): Promise<{ status: number; body: unknown }> => {
     const { createPipelineRequest } = await import("@azure/core-rest-pipeline");
     const sep = path.includes("?") ? "&" : "?";
-    const request = createPipelineRequest({ url: `${endpoint}${path}${sep}api-version=${apiVersion}`, method: "GET", abortSignal: options?.abortSignal });
+    const url = `${endpoint}${path}${sep}api-version=${apiVersion}`;
+    // The bearer token goes only to the configured Resource Manager origin, whatever the path holds.
+    if (!path.startsWith("/") || new URL(url).origin !== new URL(endpoint).origin) {
+      throw new Error(`refused to send a request to ${JSON.stringify(url)}: it is not on the configured Resource Manager endpoint ${endpoint}`);
+    }
+    const request = createPipelineRequest({ url, method: "GET", abortSignal: options?.abortSignal });
     const response = await client.sendRequest(request);
     let body: unknown;
     try {
@@ -426,6 +431,7 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
       return status === 200;
     },
     async resourceExists(id, apiVersion, options) {
+      // Callers pass a path rebuilt from a parsed id (armIds); encode each segment again all the same.
       const { status } = await getJson(id.split("/").map(encodeURIComponent).join("/"), apiVersion, options);
       return status === 200;
     },
