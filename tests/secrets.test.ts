@@ -1,4 +1,9 @@
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as https from "node:https";
+import { join } from "node:path";
+import { accountWrites } from "../harness/engine/armLog";
+import { FlowStack, type RunResult } from "../harness/engine/flowStack";
+import { installBuiltPackage } from "../harness/installPackage";
 import { parseKeyVaultUri, parseStorageAccountId } from "../provider/armIds";
 import { armSession } from "../provider/azureSession";
 import { planRecovery } from "../provider/recovery";
@@ -131,5 +136,194 @@ describe("the recovery prerequisites never request what Azure's answer names els
     const session = await armSession(ctx.emulator.subscriptionId);
     expect((await planRecovery(session, c("byos-own"))).kind).toBe("restore");
     expect((await armPaths()).some((p) => p.toLowerCase() === own.toLowerCase())).toBe(true);
+  });
+});
+
+// ---- secrets through every path --------------------------------------------------------------------
+
+/** A recognisable secret: in the account's `properties` and tags, and a secret stack config value. */
+const SECRET = "s3cr3t-Owner-7f4e2a";
+
+/** The flow program `harness/flows/programs/secrets.ts`, installed with the built package as a user's project would be. */
+function secretsProject(): string {
+  const root = join(__dirname, "..");
+  const dir = join(root, ".flows", `secrets-${process.env.JEST_WORKER_ID ?? "main"}`);
+  mkdirSync(dir, { recursive: true });
+  installBuiltPackage(root, dir);
+  copyFileSync(join(root, "dist", "harness", "flows", "programs", "secrets.js"), join(dir, "index.js"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "flow-secrets", private: true, main: "index.js" }, null, 2));
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: flow-secrets\nruntime: nodejs\n");
+  return dir;
+}
+
+describe("secrets stay secret through every path", () => {
+  const ctx = useEmulator();
+  let dir = "";
+  beforeAll(() => {
+    dir = secretsProject();
+  });
+  let counter = 0;
+
+  type Path = "component" | "transform" | "guard" | "recovered";
+
+  /** A stack of one path's program; the service principal also comes from stack config, its secret a secret config value. */
+  async function stackOf(path: Path, name: string, config: Record<string, string> = {}): Promise<FlowStack> {
+    const e = ctx.emulator;
+    return FlowStack.create({
+      project: "flow-secrets",
+      stack: `secrets-${counter++}`,
+      programDir: dir,
+      env: e.environment,
+      config: {
+        "azure-native:subscriptionId": e.subscriptionId,
+        "azure-native:tenantId": e.principal.tenantId,
+        "azure-native:clientId": e.principal.clientId,
+        "azure-native:clientSecret": e.principal.clientSecret,
+        "flow:path": path,
+        "flow:accountName": name,
+        "flow:resourceGroupName": GROUP,
+        "flow:secretValue": SECRET,
+        ...config,
+      },
+      secretKeys: ["azure-native:clientSecret", "flow:secretValue"],
+    });
+  }
+
+  async function seed(options: { deleted?: string[] } = {}): Promise<void> {
+    const sub = ctx.emulator.subscriptionId;
+    await ctx.emulator.control.seed({
+      resourceGroups: [{ subscriptionId: sub, name: GROUP, location: LOCATION }],
+      deletedAccounts: (options.deleted ?? []).map((name) => ({ subscriptionId: sub, resourceGroupName: GROUP, name, location: LOCATION, kind: "OpenAI", properties: { customSubDomainName: name } })),
+    });
+  }
+
+  /**
+   * Nothing a user can read holds a secret: the state as stored, the outputs, and everything printed.
+   * Left out of the state: the azure-native provider's own config (the flow harness keeps a default
+   * provider's inputs without secret marks, harness/engine/deployment.ts) and the azure-native account's
+   * outputs as azure-native reads them back (azure-native's to mark): neither is this package's. The
+   * account's inputs, which this package shapes (restore flag, transform), are searched.
+   */
+  function expectNothingLeaks(stack: FlowStack, runs: RunResult[], secrets: string[]): void {
+    const ours = (resources: { type: string; inputs: unknown; outputs: unknown }[]) =>
+      resources
+        .filter((r) => !r.type.startsWith("pulumi:providers:"))
+        .map((r) => (r.type === "azure-native:cognitiveservices:Account" ? { ...r, outputs: undefined } : r));
+    const exported = JSON.parse(stack.export()) as { resources: { type: string; inputs: unknown; outputs: unknown }[] };
+    const readable: Record<string, string> = { "state export": JSON.stringify(ours(exported.resources)), "state": JSON.stringify(ours(stack.resources())) };
+    runs.forEach((run, i) => {
+      readable[`run ${i} output`] = run.output;
+      readable[`run ${i} outputs`] = JSON.stringify(run.outputs);
+      readable[`run ${i} diagnostics`] = run.diagnostics.join("\n");
+      readable[`run ${i} error`] = run.error ?? "";
+    });
+    const leaks = Object.entries(readable).flatMap(([where, text]) => secrets.filter((secret) => text.includes(secret)).map((secret) => `${where} holds ${secret.slice(0, 4)}…`));
+    expect(leaks).toEqual([]);
+  }
+
+  /** The policy's digests of the account's inputs are stored as secrets (they can be reversed for a short secret). */
+  function expectFingerprintsSecret(stack: FlowStack): void {
+    const policies = stack.resources().filter((r) => r.type.endsWith("SoftDeletePolicy"));
+    expect(policies.length).toBe(1);
+    const outputs = policies[0].outputs;
+    expect(outputs.accountFingerprint).toBe("[secret]");
+    if ("restoredFingerprint" in outputs) expect(outputs.restoredFingerprint).toBe("[secret]");
+    expect(policies[0].inputs.accountFingerprint).toBe("[secret]");
+  }
+
+  /** ARM's accepted account writes since a point of the request log (a 409 answered while a soft delete settles is retried, not a write). */
+  const armWrites = async (since: number) => accountWrites((await ctx.emulator.control.requests()).slice(since)).filter((w) => w.status < 400);
+  const requestCount = async () => (await ctx.emulator.control.requests()).length;
+
+  it.each(["component", "transform"] as const)(
+    "%s: a secret in properties keeps the restore flag, the account is restored (not purged), and the fingerprints are secret",
+    async (path) => {
+      const name = `sec-${path}-restore`;
+      await seed({ deleted: [name] });
+      const stack = await stackOf(path, name);
+      try {
+        const preview = await stack.preview();
+        expect(preview.output).toContain(`up will restore soft-deleted account '${name}'`);
+        const from = await requestCount();
+        const up = await stack.up();
+        expect(up.error).toBeUndefined();
+        const writes = await armWrites(from);
+        expect(writes.filter((w) => w.action === "purge")).toEqual([]);
+        expect(writes.filter((w) => w.action === "restore").map((w) => [w.name, w.status])).toEqual([[name, 201]]);
+        expectFingerprintsSecret(stack);
+        const again = await stack.up();
+        expect(again.steps.filter((st) => st.op !== "same").map((st) => `${st.op} ${st.name}`)).toEqual([]);
+        expectNothingLeaks(stack, [preview, up, again], [SECRET, ctx.emulator.principal.clientSecret]);
+      } finally {
+        await stack.close();
+      }
+    },
+  );
+
+  it("hooks: a replacement (region change) of an account whose properties are secret purges its own predecessor and leaks nothing", async () => {
+    const name = "sec-hooks-replace";
+    await seed();
+    const stack = await stackOf("component", name);
+    try {
+      const first = await stack.up();
+      expect(first.error).toBeUndefined();
+      const from = await requestCount();
+      const replaced = await stack.up({ config: { "flow:location": "westus" } });
+      expect(replaced.error).toBeUndefined();
+      const writes = await armWrites(from);
+      expect(writes.filter((w) => w.action === "purge").map((w) => w.name)).toEqual([name]);
+      expect(writes.filter((w) => w.action === "restore")).toEqual([]);
+      expectFingerprintsSecret(stack);
+      expectNothingLeaks(stack, [first, replaced], [SECRET, ctx.emulator.principal.clientSecret]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it("guard: a service error that echoes the client secret and a token reaches the user redacted", async () => {
+    const name = "sec-guard";
+    await seed({ deleted: [name] });
+    const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXRzIn0.c2lnbmF0dXJlLXZhbHVl";
+    await ctx.emulator.control.addFault({
+      method: "DELETE",
+      path: `/deletedAccounts/${name}$`,
+      times: 1,
+      response: { status: 400, body: { error: { code: "BadRequest", message: `rejected request with Authorization: Bearer ${token} for client_secret=${ctx.emulator.principal.clientSecret}` } } },
+    });
+    const stack = await stackOf("guard", name);
+    try {
+      const failed = await stack.up();
+      expect(failed.ok).toBe(false);
+      expect(failed.output).toContain("BadRequest");
+      expect(failed.output).toContain("<redacted>");
+      const retried = await stack.up();
+      expect(retried.error).toBeUndefined();
+      expectNothingLeaks(stack, [failed, retried], [SECRET, ctx.emulator.principal.clientSecret, token]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it("RecoveredAccount: a refused restore that echoes the client secret reaches the user redacted; the recovery then succeeds", async () => {
+    const name = "sec-recovered";
+    await seed({ deleted: [name] });
+    await ctx.emulator.control.addFault({
+      method: "PUT",
+      path: `/accounts/${name}$`,
+      times: 1,
+      response: { status: 400, body: { error: { code: "BadRequest", message: `echo: secret=${ctx.emulator.principal.clientSecret}` } } },
+    });
+    const stack = await stackOf("recovered", name);
+    try {
+      const failed = await stack.up();
+      expect(failed.ok).toBe(false);
+      expect(failed.output).toContain("<redacted>");
+      const retried = await stack.up();
+      expect(retried.error).toBeUndefined();
+      expect(retried.outputs.restored).toBe(true);
+      expectNothingLeaks(stack, [failed, retried], [SECRET, ctx.emulator.principal.clientSecret]);
+    } finally {
+      await stack.close();
+    }
   });
 });
