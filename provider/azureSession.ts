@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
@@ -186,6 +187,8 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
       retryOptions: RETRY_OPTIONS,
       // One pacing limit for the whole process, shared by every session (armPacing).
       additionalPolicies: [
+        // Before the retry and signing phases: a URL off the endpoint's origin never gets a token.
+        { policy: sameOriginPolicy(endpoints.resourceManager), position: "perCall" },
         { policy: armPacingPolicy(), position: "perRetry" },
         { policy: transportWatchPolicy([hostOf(endpoints.resourceManager)]), position: "perRetry" },
       ],
@@ -193,6 +196,35 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
     });
     return createSession(client, subscriptionId, endpoints.resourceManager);
   });
+}
+
+/**
+ * Refuses every request that is not on the configured Resource Manager
+ * origin. The SDK follows URLs read from Azure's answers (`Azure-AsyncOperation`
+ * and `Location` polling URLs, `nextLink` pages), and its bearer-token policy
+ * signs whatever URL it is handed (HTTPS only): this keeps the token on the
+ * endpoint the user configured, whatever an answer names.
+ */
+export function sameOriginPolicy(endpoint: string): PipelinePolicy {
+  const origin = new URL(endpoint).origin;
+  return {
+    name: "pulumiCognitiveReclaimSameOrigin",
+    async sendRequest(request, next) {
+      let target: string | undefined;
+      try {
+        target = new URL(request.url).origin;
+      } catch {
+        target = undefined;
+      }
+      if (target !== origin) {
+        throw new Error(
+          `refused to send a request to ${JSON.stringify(request.url.split("?")[0])}: it is not on the configured Resource Manager endpoint ${origin} ` +
+            "(the address came from Azure's answer). No request and no token were sent there; check AZURE_RESOURCE_MANAGER_ENDPOINT / ARM_ENVIRONMENT.",
+        );
+      }
+      return next(request);
+    },
+  };
 }
 
 const isNotFound = (e: unknown): boolean => (e as { statusCode?: number })?.statusCode === 404;

@@ -143,7 +143,8 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
     const said = inner.length > 0 ? inner.map((x) => `${x.name}: ${credentialMessage(x.message)}`).join("; ") : `${e.name}: ${credentialMessage(e.message)}`;
     return (
       `${ctx.action} failed: no token for Azure Resource Manager (${said}). ` +
-      "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or the ARM_ equivalents), or log in with `az login`; " +
+      "Set the service principal as azure-native reads it (azure-native:tenantId, clientId and clientSecret stack config, or ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET), " +
+      "or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or log in with `az login`; " +
       "for a private authority set AZURE_AUTHORITY_HOST."
     );
   }

@@ -63,7 +63,7 @@ describe("ids read from Azure's answers", () => {
   });
 });
 
-describe("the recovery prerequisites never request what Azure's answer names elsewhere", () => {
+describe("requests go only to the configured endpoint, whatever Azure's answer names", () => {
   const ctx = useEmulator();
   /** Every HTTPS request this process starts: host and whether it carried a bearer token. */
   let sent: { host: string; path: string; bearer: boolean }[] = [];
@@ -128,6 +128,24 @@ describe("the recovery prerequisites never request what Azure's answer names els
     const plan = await planRecovery(session, c("cmk-host"));
     expect(plan.kind === "impossible" && plan.reason).toMatch(/customer-managed key as "https:\/\/kv1.vault.attacker.invalid\/" is not a Key Vault URI.*No request was sent to it/);
     expect(sent.filter((r) => r.host.includes("attacker"))).toEqual([]);
+  });
+
+  it("a polling URL on another host (Azure-AsyncOperation of a purge) gets no request and no token", async () => {
+    const sub = ctx.emulator.subscriptionId;
+    await seedDeleted("poll-elsewhere", {});
+    await ctx.emulator.control.addFault({
+      method: "DELETE",
+      path: "/deletedAccounts/poll-elsewhere$",
+      times: 1,
+      response: { status: 202, headers: { "Azure-AsyncOperation": `https://attacker.invalid/subscriptions/${sub}/providers/Microsoft.CognitiveServices/locations/eastus/operationResults/op1?api-version=2017-04-18` } },
+    });
+    const session = await armSession(sub);
+    const deleted = await session.getDeletedAccount(c("poll-elsewhere"));
+    expect(deleted).toBeDefined();
+    // Bounded: code that follows the URL would otherwise retry the unresolvable host until its own deadline.
+    const error = await session.purgeDeletedAccount(deleted!, { abortSignal: AbortSignal.timeout(5_000) }).catch((e: Error) => e);
+    expect(String(error)).toMatch(/refused to send a request to "https:\/\/attacker\.invalid\/subscriptions\/.*": it is not on the configured Resource Manager endpoint https:\/\/127\.0\.0\.1:\d+ .*No request and no token were sent there/);
+    expect(sent.filter((r) => r.host === "attacker.invalid")).toEqual([]);
   });
 
   it("a well-formed storage id of the account's subscription is still checked", async () => {
