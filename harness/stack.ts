@@ -1,3 +1,4 @@
+import { revealSecrets } from "./engine/values";
 import type { ProviderHost } from "./providerHost";
 
 type Props = Record<string, unknown>;
@@ -23,15 +24,17 @@ export class EngineResource {
   }
 
   /** `pulumi preview` of this resource: the checked inputs and failures (and the diff when it exists). */
-  async preview(news: Props = this.inputs) {
+  async preview(inputs: Props = this.inputs) {
+    const news = revealed(inputs);
     const checked = await this.host.check(this.urn, this.id ? this.state : {}, news);
     const diff = this.id && checked.failures.length === 0 ? await this.host.diff(this.id, this.urn, this.state, checked.inputs) : undefined;
     return { ...checked, diff };
   }
 
   /** `pulumi up`: creates, updates or replaces as the diff says. Returns the action taken. */
-  async up(news: Props = this.inputs): Promise<"create" | "update" | "replace" | "same"> {
-    this.inputs = news;
+  async up(inputs: Props = this.inputs): Promise<"create" | "update" | "replace" | "same"> {
+    this.inputs = inputs;
+    const news = revealed(inputs);
     const checked = await this.host.check(this.urn, this.id ? this.state : {}, news);
     if (checked.failures.length) throw new Error(`check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
     if (!this.id) {
@@ -55,7 +58,7 @@ export class EngineResource {
 
   /** `pulumi refresh`: false when the provider says the resource is gone. */
   async refresh(): Promise<boolean> {
-    const read = await this.host.read(this.id, this.urn, this.state, this.inputs);
+    const read = await this.host.read(this.id, this.urn, this.state, revealed(this.inputs));
     if (!read.id) {
       this.id = "";
       this.state = {};
@@ -75,5 +78,12 @@ export class EngineResource {
     this.id = "";
   }
 }
+
+/**
+ * The inputs as the provider host receives them: it answers acceptSecrets=false, so the engine sends
+ * secrets' plain values (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go, MarshalOptions.KeepSecrets;
+ * harness/engine/dynamicProvider.ts does the same). Inputs recorded under setMocks keep the wire form.
+ */
+const revealed = (props: Props): Props => revealSecrets(props) as Props;
 
 export const urnOf = (type: string, name: string, stack = "test", project = "reclaim-test") => `urn:pulumi:${stack}::${project}::${type}::${name}`;

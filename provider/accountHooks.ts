@@ -4,6 +4,7 @@ import { type ResolvedInputs, normalizeLocation } from "./inputs";
 import { runHook } from "./lifecycle";
 import { knownValue, rememberProgramConfig, tell } from "./programRuntime";
 import { describeAccount, purgeIfSoftDeleted } from "./purge";
+import { revealHookInputs } from "./secrets";
 import { defaultSubscriptionId } from "./settings";
 
 /**
@@ -138,10 +139,11 @@ export function purgeBeforeCreateHooks(guarded: GuardedAccount): pulumi.Resource
   const beforeCreate = new pulumi.ResourceHook(
     `${guarded.name}-purge-before-create`,
     async (args) => {
-      if (restores(args.newInputs)) return;
+      const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
+      if (restores(newInputs)) return;
       const c = await resolveGuarded(guarded);
       if (!c.known) return;
-      if (!sameAccount(c, args.newInputs)) {
+      if (!sameAccount(c, newInputs)) {
         tell(`account ${args.name} is not the account '${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location}) that ${guarded.name} watches; nothing purged`);
         return;
       }
@@ -162,10 +164,11 @@ export function purgeBeforeCreateHooks(guarded: GuardedAccount): pulumi.Resource
     { onDryRun: true },
   );
   const onError = new pulumi.ErrorHook(`${guarded.name}-purge-and-retry`, async (args) => {
-    if (args.failedOperation !== "create" || restores(args.newInputs)) return false;
+    const newInputs = await revealHookInputs(args.newInputs);
+    if (args.failedOperation !== "create" || restores(newInputs)) return false;
     if (!args.errors.some((e) => HELD_BY_SOFT_DELETED.some((code) => e.includes(code)))) return false;
     const c = await resolveGuarded(guarded);
-    if (!c.known || !sameAccount(c, args.newInputs)) return false;
+    if (!c.known || !sameAccount(c, newInputs)) return false;
     retries[args.urn] = (retries[args.urn] ?? 0) + 1;
     if (retries[args.urn] > MAX_RETRIES_AFTER_PURGE) return false;
     const blocking = await blockingDeletedAccount(c);

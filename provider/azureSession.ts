@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { type AccountCoordinates, normalizeLocation } from "./inputs";
 import { armPacingPolicy } from "./armPacing";
@@ -115,7 +116,7 @@ export interface ArmSession {
    */
   deleteAccount(c: AccountCoordinates, options?: CallOptions & { restoredByThisResource?: boolean }): Promise<void>;
   resourceGroupExists(resourceGroupName: string, options?: CallOptions): Promise<boolean>;
-  /** GET of an ARM resource by id (storage accounts); false on 404. */
+  /** GET of an ARM resource by id (storage accounts), on the configured endpoint only; false on 404. Pass an id rebuilt by armIds' parsers, never one as Azure returned it. */
   resourceExists(id: string, apiVersion: string, options?: CallOptions): Promise<boolean>;
   /** Whether a Key Vault of this name exists in the subscription (found through the resources list). */
   keyVaultExists(vaultName: string, options?: CallOptions): Promise<boolean>;
@@ -186,6 +187,8 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
       retryOptions: RETRY_OPTIONS,
       // One pacing limit for the whole process, shared by every session (armPacing).
       additionalPolicies: [
+        // Before the retry and signing phases: a URL off the endpoint's origin never gets a token.
+        { policy: sameOriginPolicy(endpoints.resourceManager), position: "perCall" },
         { policy: armPacingPolicy(), position: "perRetry" },
         { policy: transportWatchPolicy([hostOf(endpoints.resourceManager)]), position: "perRetry" },
       ],
@@ -193,6 +196,35 @@ export async function armSession(subscriptionId: string): Promise<ArmSession> {
     });
     return createSession(client, subscriptionId, endpoints.resourceManager);
   });
+}
+
+/**
+ * Refuses every request that is not on the configured Resource Manager
+ * origin. The SDK follows URLs read from Azure's answers (`Azure-AsyncOperation`
+ * and `Location` polling URLs, `nextLink` pages), and its bearer-token policy
+ * signs whatever URL it is handed (HTTPS only): this keeps the token on the
+ * endpoint the user configured, whatever an answer names.
+ */
+export function sameOriginPolicy(endpoint: string): PipelinePolicy {
+  const origin = new URL(endpoint).origin;
+  return {
+    name: "pulumiCognitiveReclaimSameOrigin",
+    async sendRequest(request, next) {
+      let target: string | undefined;
+      try {
+        target = new URL(request.url).origin;
+      } catch {
+        target = undefined;
+      }
+      if (target !== origin) {
+        throw new Error(
+          `refused to send a request to ${JSON.stringify(request.url.split("?")[0])}: it is not on the configured Resource Manager endpoint ${origin} ` +
+            "(the address came from Azure's answer). No request and no token were sent there; check AZURE_RESOURCE_MANAGER_ENDPOINT / ARM_ENVIRONMENT.",
+        );
+      }
+      return next(request);
+    },
+  };
 }
 
 const isNotFound = (e: unknown): boolean => (e as { statusCode?: number })?.statusCode === 404;
@@ -322,7 +354,12 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
   const getJson = async (path: string, apiVersion: string, options?: CallOptions): Promise<{ status: number; body: unknown }> => {
     const { createPipelineRequest } = await import("@azure/core-rest-pipeline");
     const sep = path.includes("?") ? "&" : "?";
-    const request = createPipelineRequest({ url: `${endpoint}${path}${sep}api-version=${apiVersion}`, method: "GET", abortSignal: options?.abortSignal });
+    const url = `${endpoint}${path}${sep}api-version=${apiVersion}`;
+    // The bearer token goes only to the configured Resource Manager origin, whatever the path holds.
+    if (!path.startsWith("/") || new URL(url).origin !== new URL(endpoint).origin) {
+      throw new Error(`refused to send a request to ${JSON.stringify(url)}: it is not on the configured Resource Manager endpoint ${endpoint}`);
+    }
+    const request = createPipelineRequest({ url, method: "GET", abortSignal: options?.abortSignal });
     const response = await client.sendRequest(request);
     let body: unknown;
     try {
@@ -426,6 +463,7 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
       return status === 200;
     },
     async resourceExists(id, apiVersion, options) {
+      // Callers pass a path rebuilt from a parsed id (armIds); encode each segment again all the same.
       const { status } = await getJson(id.split("/").map(encodeURIComponent).join("/"), apiVersion, options);
       return status === 200;
     },

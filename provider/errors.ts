@@ -143,7 +143,8 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
     const said = inner.length > 0 ? inner.map((x) => `${x.name}: ${credentialMessage(x.message)}`).join("; ") : `${e.name}: ${credentialMessage(e.message)}`;
     return (
       `${ctx.action} failed: no token for Azure Resource Manager (${said}). ` +
-      "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or the ARM_ equivalents), or log in with `az login`; " +
+      "Set the service principal as azure-native reads it (azure-native:tenantId, clientId and clientSecret stack config, or ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET), " +
+      "or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or log in with `az login`; " +
       "for a private authority set AZURE_AUTHORITY_HOST."
     );
   }
@@ -153,13 +154,7 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
     if (status === undefined) {
       return `${ctx.action} failed: could not reach Azure (${code ?? e.name}: ${firstLine(message)}) after retries. Check the network, AZURE_RESOURCE_MANAGER_ENDPOINT and NODE_EXTRA_CA_CERTS, then run \`pulumi up\` again.`;
     }
-    if (status === 403 && code === "AuthorizationFailed") {
-      return (
-        `${ctx.action} was refused (403 AuthorizationFailed): the identity needs the action '${PURGE_ACTION}', ` +
-        `which must be granted at subscription scope (/subscriptions/${ctx.subscriptionId ?? "<subscription>"}), for example by assigning the Contributor role there; ` +
-        `a role on the resource group is not enough, because a deleted account is no longer inside its group. Azure said: ${message}`
-      );
-    }
+    if (status === 403 && (code === "AuthorizationFailed" || code === "LinkedAuthorizationFailed")) return authorizationMessage(code, message, ctx);
     const described = describeAccountStateError(status, code, message, ctx);
     if (described) return described;
     if (code === "FlagMustBeSetForRestore") {
@@ -182,6 +177,72 @@ export function describeFailure(error: unknown, ctx: FailureContext, isRestError
   }
   if (e.code && e.message) return `${ctx.action} failed: ${e.code}: ${firstLine(e.message)}`;
   return `${ctx.action} failed: ${firstLine(e.message ?? String(error))}`;
+}
+
+// ---- 403: the action Azure refused, and the narrowest built-in role that grants it -----------------
+
+/** The action and scope ARM names in an AuthorizationFailed message; undefined when it names none. */
+export function refusedAction(message: string): { action: string; scope?: string } | undefined {
+  // ARM's text: "... does not have authorization to perform action '<action>' over scope '<scope>' or the scope is invalid."
+  // LinkedAuthorizationFailed: "... does not have permission to perform action(s) '<action>' on the linked scope(s) '<scope>' ...".
+  const m = /perform action(?:\(s\))? '([^']+)' (?:over|on the linked) scope(?:\(s\))? '([^']+)'/.exec(message) ?? /perform action(?:\(s\))? '([^']+)'/.exec(message);
+  return m ? { action: m[1], scope: m[2] } : undefined;
+}
+
+/** A built-in role and the scope it must be assigned at. */
+export interface RoleAdvice {
+  role: string;
+  /** Where to assign it, in words (the subscription, the group). */
+  at: string;
+}
+
+/**
+ * The narrowest built-in role that grants an action this package sends, read
+ * from the built-in role definitions (learn.microsoft.com, "Azure built-in
+ * roles"): Cognitive Services Contributor (25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68)
+ * holds `Microsoft.CognitiveServices/*`; Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)
+ * holds every read action and nothing else. (Cognitive Services User grants
+ * the reads too, but also `accounts/listkeys/action` and every data action: wider.)
+ * Undefined for an action the package never sends: no guess.
+ */
+export function roleFor(action: string, ctx: Pick<FailureContext, "subscriptionId" | "resourceGroupName">): RoleAdvice | undefined {
+  const subscription = `subscription scope (/subscriptions/${ctx.subscriptionId ?? "<subscription>"})`;
+  const group = `the scope of resource group '${ctx.resourceGroupName ?? "<the account's group>"}' (or the subscription above it)`;
+  switch (action.toLowerCase()) {
+    case PURGE_ACTION.toLowerCase():
+      // A soft-deleted account is no longer inside its group: only a role at subscription scope reaches it.
+      return { role: "Cognitive Services Contributor", at: `${subscription}; a role on the resource group is not enough, because a deleted account is no longer inside its group` };
+    case "microsoft.cognitiveservices/accounts/write":
+    case "microsoft.cognitiveservices/accounts/delete":
+      return { role: "Cognitive Services Contributor", at: group };
+    case "microsoft.cognitiveservices/locations/resourcegroups/deletedaccounts/read":
+    case "microsoft.cognitiveservices/deletedaccounts/read":
+    case "microsoft.cognitiveservices/locations/operationresults/read":
+      return { role: "Reader", at: subscription };
+    case "microsoft.cognitiveservices/accounts/read":
+    case "microsoft.resources/subscriptions/resourcegroups/read":
+      return { role: "Reader", at: group };
+    case "microsoft.resources/subscriptions/resources/read":
+    case "microsoft.storage/storageaccounts/read":
+    case "microsoft.keyvault/vaults/read":
+      return { role: "Reader", at: subscription };
+    default:
+      return undefined;
+  }
+}
+
+/** The message for a 403: the action and scope Azure named, and the role to grant, or Azure's own words when it named none. */
+function authorizationMessage(code: string, message: string, ctx: FailureContext): string {
+  const refused = refusedAction(message);
+  if (!refused) {
+    return `${ctx.action} was refused (403 ${code}), and Azure did not name the action it refused. Azure said: ${message}`;
+  }
+  const scope = refused.scope ? ` over scope '${refused.scope}'` : "";
+  const advice = roleFor(refused.action, ctx);
+  const grant = advice
+    ? `The narrowest built-in role that grants it is ${advice.role}, which must be granted at ${advice.at}.`
+    : "Grant it with a role that includes this action (a custom role, or a built-in role whose actions cover it).";
+  return `${ctx.action} was refused (403 ${code}): the identity may not perform the action '${refused.action}'${scope}. ${grant} Azure said: ${message}`;
 }
 
 // ---- errors about the state of accounts and groups (issue #9, #11) ------------------------------

@@ -1,6 +1,6 @@
 import { describeFailure, redact } from "./errors";
 import { describeAccount, type ResolvedInputs } from "./inputs";
-import { resolveEndpoints, servicePrincipal, stackConfig } from "./settings";
+import { knownSecrets, resolveEndpoints } from "./settings";
 import { hostOf, onTransportFailure, recordedTransportFailure, type TransportFailure } from "./transportFailures";
 
 /**
@@ -109,8 +109,7 @@ export async function runHook<T>(options: HookOptions, body: (run: HookRun) => P
       },
       isRestError,
     );
-    const secrets = [servicePrincipal()?.clientSecret, stackConfig().clientSecret].filter((s): s is string => Boolean(s));
-    throw new Error(redact(message, secrets));
+    throw new Error(redact(message, knownSecrets()));
   } finally {
     clearTimeout(timer);
     stopWatching();

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
+import { restoreSecrets } from "./secrets";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
 
 /** Settings for every account, and per account by its Pulumi resource name. */
@@ -43,7 +44,8 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
     if (args.type !== ACCOUNT_TYPE || !args.custom) return undefined;
     const parentUrn = args.opts.parent ? await knownValue(args.opts.parent.urn) : undefined;
     if (parentUrn && typeOfUrn(parentUrn) === COMPONENT_TYPE) return undefined;
-    const props = args.props as AccountInputs;
+    // The SDK hands secrets over in their wire form; as secret Outputs they survive being read and extended.
+    const props = restoreSecrets(args.props) as AccountInputs;
     if (props.accountName === undefined) return undefined; // autonamed: a fresh random name never meets a soft-deleted one
     if (props.location === undefined) {
       tell(`account ${args.name} has no location; it is left without soft-delete handling (soft-deleted accounts are kept per location)`);

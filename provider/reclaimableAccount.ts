@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runsUnderMocks } from "./programRuntime";
+import { restoreSecrets } from "./secrets";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
 import type { SoftDeletePolicy } from "./softDeletePolicy";
 
@@ -72,7 +73,8 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReclaimableAccountArgs, opts: ReclaimableAccountOptions = {}) {
     super("cognitive-reclaim:index:ReclaimableAccount", name, {}, opts);
-    const { ifSoftDeleted, purgeOnDestroy, timeoutMinutes, ...accountArgs } = args;
+    // A wire-form secret (args built from a transform's props) becomes a secret Output before it is read.
+    const { ifSoftDeleted, purgeOnDestroy, timeoutMinutes, ...accountArgs } = restoreSecrets(args);
     // Loaded here so the package's other exports work without azure-native installed.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const cognitiveservices = require("@pulumi/azure-native/cognitiveservices") as typeof import("@pulumi/azure-native/cognitiveservices");

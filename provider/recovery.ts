@@ -1,4 +1,4 @@
-import { accountId, deletedAccountId, vaultNameFromUri } from "./armIds";
+import { accountId, deletedAccountId, parseKeyVaultUri, parseStorageAccountId } from "./armIds";
 import { type ArmSession, type DeletedAccountDetails, type LiveAccount, POLL_INTERVAL_MS, STORAGE_API_VERSION } from "./azureSession";
 import type { AccountCoordinates } from "./inputs";
 import { type HookRun, report } from "./lifecycle";
@@ -55,17 +55,30 @@ export async function unmetPrerequisites(session: ArmSession, c: AccountCoordina
     return `cannot recover ${what}: its retention expired at ${deleted.scheduledPurgeDate} (48 hours after deletion); recovery is no longer possible.`;
   }
   if (deleted.keyVaultUri) {
-    const vault = vaultNameFromUri(deleted.keyVaultUri);
-    if (vault && !(await session.keyVaultExists(vault, { abortSignal: signal }))) {
-      return `cannot recover ${what}: it encrypts with a customer-managed key in Key Vault '${vault}' (${deleted.keyVaultUri}), which no longer exists in subscription '${c.subscriptionId}'. Recover the vault first (az keyvault recover --name ${vault}), then run again.`;
+    const vault = parseKeyVaultUri(deleted.keyVaultUri);
+    if (!vault.ok) return unverifiable(what, "customer-managed key", vault.reason);
+    if (!(await session.keyVaultExists(vault.value, { abortSignal: signal }))) {
+      return `cannot recover ${what}: it encrypts with a customer-managed key in Key Vault '${vault.value}' (${deleted.keyVaultUri}), which no longer exists in subscription '${c.subscriptionId}'. Recover the vault first (az keyvault recover --name ${vault.value}), then run again.`;
     }
   }
   for (const storageId of deleted.userOwnedStorageIds) {
-    if (!(await session.resourceExists(storageId, STORAGE_API_VERSION, { abortSignal: signal }))) {
+    // The id comes from Azure's answer: it is requested only as a storage account of this subscription, on the configured endpoint.
+    const storage = parseStorageAccountId(storageId, c.subscriptionId);
+    if (!storage.ok) return unverifiable(what, "storage", storage.reason);
+    if (!(await session.resourceExists(storage.value.path, STORAGE_API_VERSION, { abortSignal: signal }))) {
       return `cannot recover ${what}: its customer-managed storage account ${storageId} no longer exists. Restore the storage account first, then run again.`;
     }
   }
   return undefined;
+}
+
+/** A prerequisite named by Azure's answer in a form this package will not request: refused, never fetched as given. */
+function unverifiable(what: string, prerequisite: string, reason: string): string {
+  return (
+    `cannot recover ${what}: the deleted account names its customer-managed ${prerequisite} as ${reason}. ` +
+    "No request was sent to it: this package requests only what parses as the expected resource in the account's own subscription, on the configured Resource Manager endpoint. " +
+    "Check the account's customer-managed key and storage settings with Azure (az cognitiveservices account show-deleted), and recover it there if they are right."
+  );
 }
 
 /** The preview line for a recovery: what up will do, and what a later destroy will do. */

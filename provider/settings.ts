@@ -40,9 +40,21 @@ export function stackConfig(): StackConfig {
 
 const firstSet = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v !== "");
 
-/** Input, then `azure-native:subscriptionId`, then `AZURE_SUBSCRIPTION_ID`, then `ARM_SUBSCRIPTION_ID`. */
+/**
+ * The precedence is azure-native's, so the package acts in the subscription and
+ * as the identity azure-native deploys with: each setting is read from the
+ * `azure-native:<key>` stack config, else from `ARM_<KEY>`
+ * (pulumi/pulumi-azure-native provider/pkg/provider/provider.go, `getConfig`;
+ * auth_azidentity.go, `readAuthConfig`). azure-native never reads the `AZURE_*`
+ * variables for these; this package still honours them (the `@azure/identity`
+ * convention) when azure-native's own sources leave the setting unset.
+ */
+const azureNativeFirst = (stackValue: string | undefined, armValue: string | undefined, azureValue: string | undefined): string | undefined =>
+  firstSet(stackValue, armValue, azureValue);
+
+/** The resource input wins (callers check it first); then `azure-native:subscriptionId`, `ARM_SUBSCRIPTION_ID`, `AZURE_SUBSCRIPTION_ID`. */
 export function defaultSubscriptionId(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): string | undefined {
-  return firstSet(stack.subscriptionId, env.AZURE_SUBSCRIPTION_ID, env.ARM_SUBSCRIPTION_ID);
+  return azureNativeFirst(stack.subscriptionId, env.ARM_SUBSCRIPTION_ID, env.AZURE_SUBSCRIPTION_ID);
 }
 
 interface Cloud {
@@ -73,7 +85,8 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, "");
 
 /** Resolves endpoints from the environment and stack config, per the package's configuration table. */
 export function resolveEndpoints(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): Endpoints {
-  const cloudName = (firstSet(env.ARM_ENVIRONMENT, stack.environment) ?? "public").toLowerCase();
+  // azure-native's getCloud: `azure-native:environment`, else ARM_ENVIRONMENT, else AZURE_ENVIRONMENT (auth_azidentity.go).
+  const cloudName = (azureNativeFirst(stack.environment, env.ARM_ENVIRONMENT, env.AZURE_ENVIRONMENT) ?? "public").toLowerCase();
   const cloud = CLOUDS[cloudName];
   if (!cloud) {
     throw new Error(`ARM_ENVIRONMENT / azure-native:environment is ${JSON.stringify(cloudName)}; expected one of ${Object.keys(CLOUDS).join(", ")}`);
@@ -96,18 +109,41 @@ export interface ServicePrincipalSettings {
 }
 
 /**
- * A service principal from stack config, `AZURE_*` or `ARM_*` variables (the
- * first complete set wins); undefined means the `DefaultAzureCredential`
- * chain (Azure CLI login, managed identity, workload identity).
+ * The service principal, chosen as azure-native chooses it: tenant, client id
+ * and client secret each from `azure-native:<key>` stack config, else
+ * `ARM_TENANT_ID` / `ARM_CLIENT_ID` / `ARM_CLIENT_SECRET` (azure-native's
+ * `readAuthConfig`). A client secret from those sources without a tenant or
+ * client id is refused, as azure-native refuses it (`newSingleMethodAuthCredential`:
+ * "A Tenant ID must be configured when authenticating as a Service Principal
+ * using a Client Secret"), rather than falling through to another identity.
+ * Only when azure-native's sources hold no client secret does a complete
+ * `AZURE_TENANT_ID` / `AZURE_CLIENT_ID` / `AZURE_CLIENT_SECRET` set apply;
+ * undefined means the `DefaultAzureCredential` chain (Azure CLI login,
+ * managed identity, workload identity).
  */
 export function servicePrincipal(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): ServicePrincipalSettings | undefined {
-  const sets: [string, string | undefined, string | undefined, string | undefined][] = [
-    ["azure-native stack config", stack.tenantId, stack.clientId, stack.clientSecret],
-    ["AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET", env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET],
-    ["ARM_TENANT_ID / ARM_CLIENT_ID / ARM_CLIENT_SECRET", env.ARM_TENANT_ID, env.ARM_CLIENT_ID, env.ARM_CLIENT_SECRET],
-  ];
-  for (const [source, tenantId, clientId, clientSecret] of sets) {
-    if (tenantId && clientId && clientSecret) return { source, tenantId, clientId, clientSecret };
+  const field = (stackValue: string | undefined, key: string, armValue: string | undefined): { value?: string; from?: string } =>
+    firstSet(stackValue) ? { value: stackValue, from: `azure-native:${key}` } : firstSet(armValue) ? { value: armValue, from: `ARM_${key.replace(/([A-Z])/g, "_$1").toUpperCase()}` } : {};
+  const tenant = field(stack.tenantId, "tenantId", env.ARM_TENANT_ID);
+  const client = field(stack.clientId, "clientId", env.ARM_CLIENT_ID);
+  const secret = field(stack.clientSecret, "clientSecret", env.ARM_CLIENT_SECRET);
+  if (secret.value) {
+    const missing = [tenant.value ? undefined : "a tenant id (azure-native:tenantId or ARM_TENANT_ID)", client.value ? undefined : "a client id (azure-native:clientId or ARM_CLIENT_ID)"].filter(Boolean);
+    if (missing.length) {
+      throw new Error(
+        `a client secret is set in ${secret.from}, but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not. azure-native refuses this service principal too, and this package will not fall back to another identity: ` +
+          "set the missing value next to the secret (pulumi config set azure-native:tenantId ..., or the ARM_ variable).",
+      );
+    }
+    return { source: [tenant.from, client.from, secret.from].join(" / "), tenantId: tenant.value!, clientId: client.value!, clientSecret: secret.value };
+  }
+  if (env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID && env.AZURE_CLIENT_SECRET) {
+    return { source: "AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET", tenantId: env.AZURE_TENANT_ID, clientId: env.AZURE_CLIENT_ID, clientSecret: env.AZURE_CLIENT_SECRET };
   }
   return undefined;
+}
+
+/** Every client secret the settings could hold, whichever is in use: messages are scrubbed of all of them. */
+export function knownSecrets(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): string[] {
+  return [stack.clientSecret, env.ARM_CLIENT_SECRET, env.AZURE_CLIENT_SECRET].filter((s): s is string => Boolean(s));
 }

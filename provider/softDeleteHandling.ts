@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { purgeBeforeCreateHooks } from "./accountHooks";
 import { runsUnderMocks } from "./programRuntime";
+import { restoreSecrets } from "./secrets";
 import { type IfSoftDeleted, SoftDeletePolicy } from "./softDeletePolicy";
 
 /**
@@ -92,10 +93,13 @@ export function attachSoftDeleteHandling(
   settings: SoftDeleteSettings,
   options: { parent?: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>; retainOnDelete?: boolean; subscriptionId?: pulumi.Input<string> },
 ): SoftDeleteAttachment {
+  // Wire-form secrets (a transform's props) back to secret Outputs before anything reads or spreads them.
+  account = restoreSecrets(account);
   const accountName = account.accountName ?? name;
   const location = account.location;
   if (location === undefined) throw new Error(`account ${name}: location is required for its soft-delete handling (soft-deleted accounts are kept per location)`);
-  const fingerprint = pulumi.output(account as Record<string, unknown>).apply((resolved) => fingerprintOf(resolved as Record<string, unknown>));
+  // Secret always: a digest of a short secret input can be reversed by trying values (SoftDeletePolicy keeps it and restoredFingerprint secret).
+  const fingerprint = pulumi.secret(pulumi.output(account as Record<string, unknown>).apply((resolved) => fingerprintOf(resolved as Record<string, unknown>)));
   const policy = new SoftDeletePolicy(
     `${name}-soft-delete-policy`,
     {

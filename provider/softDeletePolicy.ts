@@ -42,7 +42,9 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
       softDeletePolicyProvider,
       name,
       { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined },
-      opts,
+      // Digests of the account's inputs, which may hold secrets: stored encrypted. The engine marks only outputs whose
+      // input of the same name was secret (step_executor.go); restoredFingerprint has no such input.
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountFingerprint", "restoredFingerprint"] },
       "cognitive-reclaim",
       "SoftDeletePolicy",
     );

@@ -75,9 +75,10 @@ describe("ids", () => {
 
 describe("run-time settings", () => {
   it.each([
-    ["input wins over everything", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" }, { subscriptionId: "c" }, "c"],
-    ["then AZURE_SUBSCRIPTION_ID", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" }, {}, "a"],
-    ["then ARM_SUBSCRIPTION_ID", { ARM_SUBSCRIPTION_ID: "b" }, {}, "b"],
+    ["azure-native:subscriptionId wins over both variables", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" }, { subscriptionId: "c" }, "c"],
+    // azure-native reads `getConfig("subscriptionId", "ARM_SUBSCRIPTION_ID")` (auth_azidentity.go, readAuthConfig): ARM_ before AZURE_.
+    ["then ARM_SUBSCRIPTION_ID, as azure-native", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" }, {}, "b"],
+    ["then AZURE_SUBSCRIPTION_ID", { AZURE_SUBSCRIPTION_ID: "a" }, {}, "a"],
     ["none", {}, {}, undefined],
   ])("subscription: %s", (_l, env, stack, expected) => {
     expect(defaultSubscriptionId(env as NodeJS.ProcessEnv, stack)).toBe(expected);
@@ -97,9 +98,31 @@ describe("run-time settings", () => {
     expect(() => resolveEndpoints({ ARM_ENVIRONMENT: "mars" } as NodeJS.ProcessEnv, {})).toThrow(/expected one of public, usgovernment, china/);
   });
 
-  it("takes a complete service principal from stack config, AZURE_ or ARM_ variables, in that order", () => {
-    expect(servicePrincipal({ ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c", ARM_CLIENT_SECRET: "s" } as NodeJS.ProcessEnv, {})?.source).toMatch(/^ARM_/);
+  it("takes the service principal as azure-native does: stack config, then ARM_, then (the package's own fallback) AZURE_", () => {
+    const both = { ARM_TENANT_ID: "t-arm", ARM_CLIENT_ID: "c-arm", ARM_CLIENT_SECRET: "s-arm", AZURE_TENANT_ID: "t-az", AZURE_CLIENT_ID: "c-az", AZURE_CLIENT_SECRET: "s-az" } as NodeJS.ProcessEnv;
+    expect(servicePrincipal(both, {})).toMatchObject({ tenantId: "t-arm", clientId: "c-arm", clientSecret: "s-arm" });
+    expect(servicePrincipal(both, { tenantId: "t-cfg", clientId: "c-cfg", clientSecret: "s-cfg" })).toMatchObject({ tenantId: "t-cfg", clientId: "c-cfg", clientSecret: "s-cfg", source: "azure-native:tenantId / azure-native:clientId / azure-native:clientSecret" });
+    // azure-native reads each setting on its own (config, else ARM_): a config client id pairs with ARM_CLIENT_SECRET.
+    expect(servicePrincipal({ ARM_TENANT_ID: "t-arm", ARM_CLIENT_SECRET: "s-arm" } as NodeJS.ProcessEnv, { clientId: "c-cfg" })).toMatchObject({ tenantId: "t-arm", clientId: "c-cfg", clientSecret: "s-arm" });
+    expect(servicePrincipal({ AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" } as NodeJS.ProcessEnv, {})?.source).toMatch(/^AZURE_/);
     expect(servicePrincipal({ AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c" } as NodeJS.ProcessEnv, {})).toBeUndefined();
-    expect(servicePrincipal({} as NodeJS.ProcessEnv, { tenantId: "t", clientId: "c", clientSecret: "s" })?.source).toBe("azure-native stack config");
+  });
+
+  it("refuses a client secret from azure-native's sources without its tenant or client id instead of acting as another identity", () => {
+    const env = { ARM_CLIENT_SECRET: "s-arm", AZURE_TENANT_ID: "t-az", AZURE_CLIENT_ID: "c-az", AZURE_CLIENT_SECRET: "s-az" } as NodeJS.ProcessEnv;
+    expect(() => servicePrincipal(env, {})).toThrow(/client secret is set in ARM_CLIENT_SECRET, but a tenant id \(azure-native:tenantId or ARM_TENANT_ID\) and a client id \(azure-native:clientId or ARM_CLIENT_ID\) are not/);
+    expect(() => servicePrincipal({} as NodeJS.ProcessEnv, { clientSecret: "s", clientId: "c" })).toThrow(/azure-native:clientSecret, but a tenant id/);
+    let message = "";
+    try {
+      servicePrincipal(env, {});
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toContain("s-arm");
+  });
+
+  it("reads the cloud as azure-native does: azure-native:environment, then ARM_ENVIRONMENT, then AZURE_ENVIRONMENT", () => {
+    expect(resolveEndpoints({ ARM_ENVIRONMENT: "china" } as NodeJS.ProcessEnv, { environment: "usgovernment" }).resourceManager).toBe("https://management.usgovcloudapi.net");
+    expect(resolveEndpoints({ AZURE_ENVIRONMENT: "china" } as NodeJS.ProcessEnv, {}).resourceManager).toBe("https://management.chinacloudapi.cn");
   });
 });

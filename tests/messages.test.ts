@@ -74,7 +74,7 @@ describe("describeFailure", () => {
     },
     {
       case: "an HTTP answer is not blamed on a TLS failure noted elsewhere",
-      error: Object.assign(new Error("forbidden"), { name: "RestError", statusCode: 403, code: "AuthorizationFailed" }),
+      error: Object.assign(new Error("The client 'c' with object id 'c' does not have authorization to perform action 'Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete' over scope '/subscriptions/s' or the scope is invalid."), { name: "RestError", statusCode: 403, code: "AuthorizationFailed" }),
       ctx: { ...base, transportFailure: failure("SELF_SIGNED_CERT_IN_CHAIN", "other.example", "tls") },
       has: ["403 AuthorizationFailed", "subscription scope"],
       hasNot: ["TLS", "NODE_EXTRA_CA_CERTS"],
@@ -97,6 +97,85 @@ describe("describeFailure", () => {
     const message = describeFailure(error, ctx, isRestError);
     for (const text of has) expect(message).toContain(text);
     for (const text of hasNot) expect(message).not.toContain(text);
+  });
+});
+
+/** ARM's AuthorizationFailed text (emulator/wire.ts, authorizationFailed, quotes the same shape). */
+const refusal = (action: string, scope: string) =>
+  Object.assign(new Error(`The client 'c1' with object id 'o1' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`), {
+    name: "RestError",
+    statusCode: 403,
+    code: "AuthorizationFailed",
+  });
+
+describe("a 403 names the action Azure refused and the narrowest built-in role that grants it", () => {
+  const ctx: FailureContext = { ...base, subscriptionId: "sub-1", resourceGroupName: "rg-1" };
+  const scope = "/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.CognitiveServices/accounts/a1";
+  it.each([
+    {
+      case: "purge: Cognitive Services Contributor at subscription scope",
+      action: "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete",
+      has: ["'Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete'", "Cognitive Services Contributor", "subscription scope (/subscriptions/sub-1)", "a role on the resource group is not enough"],
+      hasNot: ["Reader"],
+    },
+    {
+      case: "restore (PUT of the account): Cognitive Services Contributor on the group",
+      action: "Microsoft.CognitiveServices/accounts/write",
+      has: ["'Microsoft.CognitiveServices/accounts/write'", `over scope '${scope}'`, "Cognitive Services Contributor", "resource group 'rg-1'"],
+      hasNot: ["deletedAccounts/delete", "subscription scope", "not enough"],
+    },
+    {
+      case: "delete of a restored account: Cognitive Services Contributor on the group",
+      action: "Microsoft.CognitiveServices/accounts/delete",
+      has: ["'Microsoft.CognitiveServices/accounts/delete'", "Cognitive Services Contributor", "resource group 'rg-1'"],
+      hasNot: ["deletedAccounts/delete"],
+    },
+    {
+      case: "reading the live account: Reader on the group",
+      action: "Microsoft.CognitiveServices/accounts/read",
+      has: ["'Microsoft.CognitiveServices/accounts/read'", "Reader", "resource group 'rg-1'"],
+      hasNot: ["Contributor", "deletedAccounts/delete"],
+    },
+    {
+      case: "reading a soft-deleted account: Reader at subscription scope",
+      action: "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/read",
+      has: ["'Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/read'", "Reader", "subscription scope (/subscriptions/sub-1)"],
+      hasNot: ["Contributor"],
+    },
+    {
+      case: "reading the resource group: Reader",
+      action: "Microsoft.Resources/subscriptions/resourceGroups/read",
+      has: ["'Microsoft.Resources/subscriptions/resourceGroups/read'", "Reader"],
+      hasNot: ["Contributor", "deletedAccounts/delete"],
+    },
+    {
+      case: "an action the package never sends: named, no role guessed",
+      action: "Microsoft.Authorization/roleAssignments/write",
+      has: ["'Microsoft.Authorization/roleAssignments/write'", "a role that includes this action"],
+      hasNot: ["Contributor", "Reader", "deletedAccounts/delete"],
+    },
+  ])("$case", ({ action, has, hasNot }) => {
+    const message = describeFailure(refusal(action, scope), ctx, isRestError);
+    expect(message).toContain("403 AuthorizationFailed");
+    for (const text of has) expect(message).toContain(text);
+    for (const text of hasNot) expect(message).not.toContain(text);
+  });
+
+  it("a 403 that names no action is not explained as the purge permission", () => {
+    const message = describeFailure(Object.assign(new Error("Forbidden"), { name: "RestError", statusCode: 403, code: "AuthorizationFailed" }), ctx, isRestError);
+    expect(message).toContain("did not name the action");
+    expect(message).not.toContain("deletedAccounts/delete");
+    expect(message).not.toContain("Contributor");
+  });
+
+  it("reads the action from a LinkedAuthorizationFailed too", () => {
+    const error = Object.assign(
+      new Error("The client 'c1' has permission to perform action 'Microsoft.CognitiveServices/accounts/write' on scope 's1'; however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '/subscriptions/sub-1/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/x' (respectively) or the linked scope(s) are invalid."),
+      { name: "RestError", statusCode: 403, code: "LinkedAuthorizationFailed" },
+    );
+    const message = describeFailure(error, ctx, isRestError);
+    expect(message).toContain("'Microsoft.Network/virtualNetworks/subnets/join/action'");
+    expect(message).not.toContain("Cognitive Services Contributor");
   });
 });
 

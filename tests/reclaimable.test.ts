@@ -1,4 +1,5 @@
 import { AzureNativeStandIn } from "../harness/azureNativeStandIn";
+import { revealSecrets } from "../harness/engine/values";
 import { runProgram } from "../harness/program";
 import { ProviderHost } from "../harness/providerHost";
 import { EngineResource, urnOf } from "../harness/stack";
@@ -125,7 +126,8 @@ it.each(COMBOS)("name %s, ifSoftDeleted %s: preview says the path, up works (or 
 it("rejects an unknown policy at check, before any request", async () => {
   const { policy } = await program("ra-bad", "recover");
   await ctx.emulator.control.clearRequests();
-  const checked = await host.check(urnOf(POLICY, "x"), {}, { ...policy.inputs, ifSoftDeleted: "restore" });
+  // As the engine sends them to a host that accepts no secrets: the fingerprint is a secret.
+  const checked = await host.check(urnOf(POLICY, "x"), {}, { ...(revealSecrets(policy.inputs) as Record<string, unknown>), ifSoftDeleted: "restore" });
   expect(checked.failures).toEqual([{ property: "ifSoftDeleted", reason: 'ifSoftDeleted must be one of "recover", "purge", "fail", got "restore"' }]);
   expect(await ctx.emulator.control.requests()).toEqual([]);
 });
@@ -133,6 +135,6 @@ it("rejects an unknown policy at check, before any request", async () => {
 it("recover refuses when a prerequisite is unmet (the group is gone)", async () => {
   await seedWorld(ctx.emulator, { deleted: ["ra-orphan"], group: false });
   const { policy } = await program("ra-orphan", "recover");
-  const checked = await host.check(urnOf(POLICY, "y"), {}, policy.inputs);
+  const checked = await host.check(urnOf(POLICY, "y"), {}, revealSecrets(policy.inputs) as Record<string, unknown>);
   expect(checked.failures[0].reason).toContain("recreate it");
 });
