@@ -121,7 +121,7 @@ export function checkInputs(news: Record<string, unknown>, defaultSubscriptionId
     if (value === undefined || value === null) {
       const hint =
         name === "subscriptionId"
-          ? "set the subscriptionId input, `pulumi config set azure-native:subscriptionId <id>`, or ARM_SUBSCRIPTION_ID / AZURE_SUBSCRIPTION_ID"
+          ? "set the subscriptionId input, `pulumi config set azure-native:subscriptionId <id>`, or AZURE_SUBSCRIPTION_ID / ARM_SUBSCRIPTION_ID"
           : `set ${name}`;
       failures.push({ property: name, reason: `${name} is required: ${hint}` });
       continue;

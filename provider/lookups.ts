@@ -24,7 +24,7 @@ function subscriptionFor(given: string | undefined): string {
   }
   const subscriptionId = given ?? defaultSubscriptionId();
   if (!subscriptionId) {
-    throw new Error("subscriptionId is required: pass it, `pulumi config set azure-native:subscriptionId <id>`, or set ARM_SUBSCRIPTION_ID / AZURE_SUBSCRIPTION_ID");
+    throw new Error("subscriptionId is required: pass it, `pulumi config set azure-native:subscriptionId <id>`, or set AZURE_SUBSCRIPTION_ID / ARM_SUBSCRIPTION_ID");
   }
   validated({ subscriptionId }, ["subscriptionId"]);
   return subscriptionId;

@@ -12,7 +12,7 @@ export interface PurgedDeletedAccountArgs {
   location: pulumi.Input<string>;
   /** The group the account lived in (it may no longer exist). */
   resourceGroupName: pulumi.Input<string>;
-  /** Default: `azure-native:subscriptionId` stack config, then `ARM_SUBSCRIPTION_ID`, then `AZURE_SUBSCRIPTION_ID` (azure-native's order). */
+  /** Default: `azure-native:subscriptionId` stack config, then `AZURE_SUBSCRIPTION_ID`, then `ARM_SUBSCRIPTION_ID`. */
   subscriptionId?: pulumi.Input<string>;
   /** On destroy, also purge the account if it is soft-deleted by then (after the dependent account was deleted). Default false. */
   purgeOnDestroy?: pulumi.Input<boolean>;
@@ -42,7 +42,7 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
   declare public readonly location: pulumi.Output<string>;
   /** The resource group the account is (or was) in. */
   declare public readonly resourceGroupName: pulumi.Output<string>;
-  /** The subscription, resolved at check: the input, else `azure-native:subscriptionId`, else `ARM_SUBSCRIPTION_ID`, else `AZURE_SUBSCRIPTION_ID` (azure-native's order). */
+  /** The subscription, resolved at check: the input, else `azure-native:subscriptionId`, else `AZURE_SUBSCRIPTION_ID`, else `ARM_SUBSCRIPTION_ID`. */
   declare public readonly subscriptionId: pulumi.Output<string>;
   /** Whether destroy purges a soft-deleted account of this name (default false). */
   declare public readonly purgeOnDestroy: pulumi.Output<boolean>;

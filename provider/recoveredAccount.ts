@@ -10,7 +10,7 @@ export interface RecoveredAccountArgs {
   location: pulumi.Input<string>;
   /** The account's resource group; it must exist for a restore. */
   resourceGroupName: pulumi.Input<string>;
-  /** Default: `azure-native:subscriptionId` stack config, then `ARM_SUBSCRIPTION_ID`, then `AZURE_SUBSCRIPTION_ID` (azure-native's order). */
+  /** Default: `azure-native:subscriptionId` stack config, then `AZURE_SUBSCRIPTION_ID`, then `ARM_SUBSCRIPTION_ID`. */
   subscriptionId?: pulumi.Input<string>;
   /** On destroy, purge the account after deleting it (otherwise it stays recoverable for 48 hours). Default false. */
   purgeOnDestroy?: pulumi.Input<boolean>;
@@ -43,7 +43,7 @@ export class RecoveredAccount extends pulumi.dynamic.Resource {
   declare public readonly location: pulumi.Output<string>;
   /** The resource group the account is (or was) in. */
   declare public readonly resourceGroupName: pulumi.Output<string>;
-  /** The subscription, resolved at check: the input, else `azure-native:subscriptionId`, else `ARM_SUBSCRIPTION_ID`, else `AZURE_SUBSCRIPTION_ID` (azure-native's order). */
+  /** The subscription, resolved at check: the input, else `azure-native:subscriptionId`, else `AZURE_SUBSCRIPTION_ID`, else `ARM_SUBSCRIPTION_ID`. */
   declare public readonly subscriptionId: pulumi.Output<string>;
   /** Whether destroy also purges the account it deletes (default false). */
   declare public readonly purgeOnDestroy: pulumi.Output<boolean>;

@@ -41,20 +41,31 @@ export function stackConfig(): StackConfig {
 const firstSet = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v !== "");
 
 /**
- * The precedence is azure-native's, so the package acts in the subscription and
- * as the identity azure-native deploys with: each setting is read from the
- * `azure-native:<key>` stack config, else from `ARM_<KEY>`
- * (pulumi/pulumi-azure-native provider/pkg/provider/provider.go, `getConfig`;
- * auth_azidentity.go, `readAuthConfig`). azure-native never reads the `AZURE_*`
- * variables for these; this package still honours them (the `@azure/identity`
- * convention) when azure-native's own sources leave the setting unset.
+ * One setting from the two environment variables that name it. The contract's
+ * order is `AZURE_*` then `ARM_*`, while azure-native reads only `ARM_*`
+ * (pulumi/pulumi-azure-native provider/pkg/provider/auth_azidentity.go,
+ * `readAuthConfig`, through provider.go `getConfig`). So that this package and
+ * azure-native never act in two subscriptions or as two identities, the two
+ * variables must agree when both are set: a disagreement is an error naming
+ * both (values only where they are not secret).
  */
-const azureNativeFirst = (stackValue: string | undefined, armValue: string | undefined, azureValue: string | undefined): string | undefined =>
-  firstSet(stackValue, armValue, azureValue);
+function fromEnvironment(env: NodeJS.ProcessEnv, azureName: string, armName: string, secret = false): string | undefined {
+  const azure = firstSet(env[azureName]);
+  const arm = firstSet(env[armName]);
+  if (azure !== undefined && arm !== undefined && azure !== arm) {
+    const values = secret ? "two different values" : `${JSON.stringify(azure)} and ${JSON.stringify(arm)}`;
+    throw new Error(
+      `${azureName} and ${armName} are both set, to ${values}. azure-native reads ${armName}, this package reads ${azureName} first, so the two would act ` +
+        `${azureName.endsWith("SUBSCRIPTION_ID") ? "in two subscriptions" : "as two identities"}: unset one of them, or set them to the same value ` +
+        `(or set azure-native:${azureName.replace(/^AZURE_/, "").toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase())} in the stack config, which both read first).`,
+    );
+  }
+  return azure ?? arm;
+}
 
-/** The resource input wins (callers check it first); then `azure-native:subscriptionId`, `ARM_SUBSCRIPTION_ID`, `AZURE_SUBSCRIPTION_ID`. */
+/** The resource input wins (callers check it first); then `azure-native:subscriptionId`, then `AZURE_SUBSCRIPTION_ID` / `ARM_SUBSCRIPTION_ID` (which must agree). */
 export function defaultSubscriptionId(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): string | undefined {
-  return azureNativeFirst(stack.subscriptionId, env.ARM_SUBSCRIPTION_ID, env.AZURE_SUBSCRIPTION_ID);
+  return firstSet(stack.subscriptionId) ?? fromEnvironment(env, "AZURE_SUBSCRIPTION_ID", "ARM_SUBSCRIPTION_ID");
 }
 
 interface Cloud {
@@ -85,8 +96,8 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, "");
 
 /** Resolves endpoints from the environment and stack config, per the package's configuration table. */
 export function resolveEndpoints(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): Endpoints {
-  // azure-native's getCloud: `azure-native:environment`, else ARM_ENVIRONMENT, else AZURE_ENVIRONMENT (auth_azidentity.go).
-  const cloudName = (azureNativeFirst(stack.environment, env.ARM_ENVIRONMENT, env.AZURE_ENVIRONMENT) ?? "public").toLowerCase();
+  // azure-native's getCloud (auth_azidentity.go): `azure-native:environment`, else ARM_ENVIRONMENT (AZURE_ENVIRONMENT must agree with it).
+  const cloudName = (firstSet(stack.environment) ?? fromEnvironment(env, "AZURE_ENVIRONMENT", "ARM_ENVIRONMENT") ?? "public").toLowerCase();
   const cloud = CLOUDS[cloudName];
   if (!cloud) {
     throw new Error(`ARM_ENVIRONMENT / azure-native:environment is ${JSON.stringify(cloudName)}; expected one of ${Object.keys(CLOUDS).join(", ")}`);
@@ -109,38 +120,34 @@ export interface ServicePrincipalSettings {
 }
 
 /**
- * The service principal, chosen as azure-native chooses it: tenant, client id
- * and client secret each from `azure-native:<key>` stack config, else
- * `ARM_TENANT_ID` / `ARM_CLIENT_ID` / `ARM_CLIENT_SECRET` (azure-native's
- * `readAuthConfig`). A client secret from those sources without a tenant or
- * client id is refused, as azure-native refuses it (`newSingleMethodAuthCredential`:
- * "A Tenant ID must be configured when authenticating as a Service Principal
+ * The service principal: tenant, client id and client secret each from the
+ * `azure-native:<key>` stack config (as azure-native reads them first), else
+ * from `AZURE_<KEY>` / `ARM_<KEY>`, which must agree when both are set (see
+ * `fromEnvironment`). A client secret without its tenant or client id is
+ * refused, as azure-native refuses it (`newSingleMethodAuthCredential`: "A
+ * Tenant ID must be configured when authenticating as a Service Principal
  * using a Client Secret"), rather than falling through to another identity.
- * Only when azure-native's sources hold no client secret does a complete
- * `AZURE_TENANT_ID` / `AZURE_CLIENT_ID` / `AZURE_CLIENT_SECRET` set apply;
- * undefined means the `DefaultAzureCredential` chain (Azure CLI login,
+ * Undefined means the `DefaultAzureCredential` chain (Azure CLI login,
  * managed identity, workload identity).
  */
 export function servicePrincipal(env: NodeJS.ProcessEnv = process.env, stack: StackConfig = stackConfig()): ServicePrincipalSettings | undefined {
-  const field = (stackValue: string | undefined, key: string, armValue: string | undefined): { value?: string; from?: string } =>
-    firstSet(stackValue) ? { value: stackValue, from: `azure-native:${key}` } : firstSet(armValue) ? { value: armValue, from: `ARM_${key.replace(/([A-Z])/g, "_$1").toUpperCase()}` } : {};
-  const tenant = field(stack.tenantId, "tenantId", env.ARM_TENANT_ID);
-  const client = field(stack.clientId, "clientId", env.ARM_CLIENT_ID);
-  const secret = field(stack.clientSecret, "clientSecret", env.ARM_CLIENT_SECRET);
-  if (secret.value) {
-    const missing = [tenant.value ? undefined : "a tenant id (azure-native:tenantId or ARM_TENANT_ID)", client.value ? undefined : "a client id (azure-native:clientId or ARM_CLIENT_ID)"].filter(Boolean);
-    if (missing.length) {
-      throw new Error(
-        `a client secret is set in ${secret.from}, but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not. azure-native refuses this service principal too, and this package will not fall back to another identity: ` +
-          "set the missing value next to the secret (pulumi config set azure-native:tenantId ..., or the ARM_ variable).",
-      );
-    }
-    return { source: [tenant.from, client.from, secret.from].join(" / "), tenantId: tenant.value!, clientId: client.value!, clientSecret: secret.value };
+  const field = (stackValue: string | undefined, key: string, variable: string, secret = false): { value?: string; from?: string } => {
+    if (firstSet(stackValue)) return { value: stackValue, from: `azure-native:${key}` };
+    const value = fromEnvironment(env, `AZURE_${variable}`, `ARM_${variable}`, secret);
+    return value === undefined ? {} : { value, from: firstSet(env[`AZURE_${variable}`]) ? `AZURE_${variable}` : `ARM_${variable}` };
+  };
+  const tenant = field(stack.tenantId, "tenantId", "TENANT_ID");
+  const client = field(stack.clientId, "clientId", "CLIENT_ID");
+  const secret = field(stack.clientSecret, "clientSecret", "CLIENT_SECRET", true);
+  if (!secret.value) return undefined;
+  const missing = [tenant.value ? undefined : "a tenant id (azure-native:tenantId, AZURE_TENANT_ID or ARM_TENANT_ID)", client.value ? undefined : "a client id (azure-native:clientId, AZURE_CLIENT_ID or ARM_CLIENT_ID)"].filter(Boolean);
+  if (missing.length) {
+    throw new Error(
+      `a client secret is set in ${secret.from}, but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not. azure-native refuses this service principal too, and this package will not fall back to another identity: ` +
+        "set the missing value next to the secret (pulumi config set azure-native:tenantId ..., or the variable).",
+    );
   }
-  if (env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID && env.AZURE_CLIENT_SECRET) {
-    return { source: "AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET", tenantId: env.AZURE_TENANT_ID, clientId: env.AZURE_CLIENT_ID, clientSecret: env.AZURE_CLIENT_SECRET };
-  }
-  return undefined;
+  return { source: [tenant.from, client.from, secret.from].join(" / "), tenantId: tenant.value!, clientId: client.value!, clientSecret: secret.value };
 }
 
 /** Every client secret the settings could hold, whichever is in use: messages are scrubbed of all of them. */

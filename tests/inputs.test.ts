@@ -76,9 +76,9 @@ describe("ids", () => {
 describe("run-time settings", () => {
   it.each([
     ["azure-native:subscriptionId wins over both variables", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" }, { subscriptionId: "c" }, "c"],
-    // azure-native reads `getConfig("subscriptionId", "ARM_SUBSCRIPTION_ID")` (auth_azidentity.go, readAuthConfig): ARM_ before AZURE_.
-    ["then ARM_SUBSCRIPTION_ID, as azure-native", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" }, {}, "b"],
     ["then AZURE_SUBSCRIPTION_ID", { AZURE_SUBSCRIPTION_ID: "a" }, {}, "a"],
+    ["then ARM_SUBSCRIPTION_ID (the one azure-native reads)", { ARM_SUBSCRIPTION_ID: "b" }, {}, "b"],
+    ["both variables, agreeing", { AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "a" }, {}, "a"],
     ["none", {}, {}, undefined],
   ])("subscription: %s", (_l, env, stack, expected) => {
     expect(defaultSubscriptionId(env as NodeJS.ProcessEnv, stack)).toBe(expected);
@@ -98,9 +98,26 @@ describe("run-time settings", () => {
     expect(() => resolveEndpoints({ ARM_ENVIRONMENT: "mars" } as NodeJS.ProcessEnv, {})).toThrow(/expected one of public, usgovernment, china/);
   });
 
-  it("takes the service principal as azure-native does: stack config, then ARM_, then (the package's own fallback) AZURE_", () => {
+  it("fails when AZURE_SUBSCRIPTION_ID and ARM_SUBSCRIPTION_ID disagree: this package and azure-native (which reads ARM_) would act in two subscriptions", () => {
+    expect(() => defaultSubscriptionId({ AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" } as NodeJS.ProcessEnv, {})).toThrow(/AZURE_SUBSCRIPTION_ID and ARM_SUBSCRIPTION_ID are both set, to "a" and "b".*two subscriptions.*azure-native:subscriptionId/);
+    // The stack config is read first by both, so the variables do not matter then.
+    expect(defaultSubscriptionId({ AZURE_SUBSCRIPTION_ID: "a", ARM_SUBSCRIPTION_ID: "b" } as NodeJS.ProcessEnv, { subscriptionId: "c" })).toBe("c");
+  });
+
+  it("takes the service principal from stack config, then the AZURE_/ARM_ variables, and fails when the two sets disagree (two identities), without printing a secret", () => {
     const both = { ARM_TENANT_ID: "t-arm", ARM_CLIENT_ID: "c-arm", ARM_CLIENT_SECRET: "s-arm", AZURE_TENANT_ID: "t-az", AZURE_CLIENT_ID: "c-az", AZURE_CLIENT_SECRET: "s-az" } as NodeJS.ProcessEnv;
-    expect(servicePrincipal(both, {})).toMatchObject({ tenantId: "t-arm", clientId: "c-arm", clientSecret: "s-arm" });
+    expect(() => servicePrincipal(both, {})).toThrow(/AZURE_TENANT_ID and ARM_TENANT_ID are both set, to "t-az" and "t-arm".*two identities/);
+    let message = "";
+    try {
+      servicePrincipal({ AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s-az", ARM_CLIENT_SECRET: "s-arm" } as NodeJS.ProcessEnv, {});
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/AZURE_CLIENT_SECRET and ARM_CLIENT_SECRET are both set, to two different values/);
+    expect(message).not.toMatch(/s-az|s-arm/);
+    const agreeing = { ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c", ARM_CLIENT_SECRET: "s", AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" } as NodeJS.ProcessEnv;
+    expect(servicePrincipal(agreeing, {})).toMatchObject({ tenantId: "t", clientId: "c", clientSecret: "s" });
+    expect(servicePrincipal({ ARM_TENANT_ID: "t-arm", ARM_CLIENT_ID: "c-arm", ARM_CLIENT_SECRET: "s-arm" } as NodeJS.ProcessEnv, {})).toMatchObject({ tenantId: "t-arm", clientId: "c-arm", clientSecret: "s-arm", source: "ARM_TENANT_ID / ARM_CLIENT_ID / ARM_CLIENT_SECRET" });
     expect(servicePrincipal(both, { tenantId: "t-cfg", clientId: "c-cfg", clientSecret: "s-cfg" })).toMatchObject({ tenantId: "t-cfg", clientId: "c-cfg", clientSecret: "s-cfg", source: "azure-native:tenantId / azure-native:clientId / azure-native:clientSecret" });
     // azure-native reads each setting on its own (config, else ARM_): a config client id pairs with ARM_CLIENT_SECRET.
     expect(servicePrincipal({ ARM_TENANT_ID: "t-arm", ARM_CLIENT_SECRET: "s-arm" } as NodeJS.ProcessEnv, { clientId: "c-cfg" })).toMatchObject({ tenantId: "t-arm", clientId: "c-cfg", clientSecret: "s-arm" });
@@ -109,8 +126,8 @@ describe("run-time settings", () => {
   });
 
   it("refuses a client secret from azure-native's sources without its tenant or client id instead of acting as another identity", () => {
-    const env = { ARM_CLIENT_SECRET: "s-arm", AZURE_TENANT_ID: "t-az", AZURE_CLIENT_ID: "c-az", AZURE_CLIENT_SECRET: "s-az" } as NodeJS.ProcessEnv;
-    expect(() => servicePrincipal(env, {})).toThrow(/client secret is set in ARM_CLIENT_SECRET, but a tenant id \(azure-native:tenantId or ARM_TENANT_ID\) and a client id \(azure-native:clientId or ARM_CLIENT_ID\) are not/);
+    const env = { ARM_CLIENT_SECRET: "s-arm" } as NodeJS.ProcessEnv;
+    expect(() => servicePrincipal(env, {})).toThrow(/client secret is set in ARM_CLIENT_SECRET, but a tenant id \(azure-native:tenantId, AZURE_TENANT_ID or ARM_TENANT_ID\) and a client id \(azure-native:clientId, AZURE_CLIENT_ID or ARM_CLIENT_ID\) are not/);
     expect(() => servicePrincipal({} as NodeJS.ProcessEnv, { clientSecret: "s", clientId: "c" })).toThrow(/azure-native:clientSecret, but a tenant id/);
     let message = "";
     try {
@@ -121,7 +138,7 @@ describe("run-time settings", () => {
     expect(message).not.toContain("s-arm");
   });
 
-  it("reads the cloud as azure-native does: azure-native:environment, then ARM_ENVIRONMENT, then AZURE_ENVIRONMENT", () => {
+  it("reads the cloud as azure-native does: azure-native:environment, then ARM_ENVIRONMENT (AZURE_ENVIRONMENT must agree with it)", () => {
     expect(resolveEndpoints({ ARM_ENVIRONMENT: "china" } as NodeJS.ProcessEnv, { environment: "usgovernment" }).resourceManager).toBe("https://management.usgovcloudapi.net");
     expect(resolveEndpoints({ AZURE_ENVIRONMENT: "china" } as NodeJS.ProcessEnv, {}).resourceManager).toBe("https://management.chinacloudapi.cn");
   });
