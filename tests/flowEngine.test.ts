@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import { ClientSecretCredential } from "@azure/identity";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { accountWrites, FlowStack, type RunResult } from "../harness/engine";
@@ -503,6 +505,46 @@ describe("azure-native accounts and the package, through the stand-in and the em
     const account = stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
     expect(account.provider).toMatch(/^urn:pulumi:test::flow::pulumi:providers:azure-native::prov::[0-9a-f-]{36}$/);
     expect(stack.resources().some((r) => r.urn.includes("::default"))).toBe(false);
+  });
+
+  it("azure-native 3.x: Check adds azureApiVersion, Diff ignores resourceGroupName case, Read folds drift into the inputs", async () => {
+    await seedWorld(ctx.emulator);
+    const stack = await specStack();
+    expectOk(await stack.up(runWith({ resources: [accountSpec()] })));
+    const account = () => stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    // provider.go, applyDefaults: azureApiVersion defaults to the resource's API version.
+    expect(account().inputs.azureApiVersion).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    const upper = accountSpec();
+    upper.props = { ...upper.props, resourceGroupName: GROUP.toUpperCase() };
+    // diff.go, applyAzureSpecificDiff: "resourceGroupName" is case-insensitive — no replacement.
+    expect(opsOf(expectOk(await stack.up(runWith({ resources: [upper] }))))).toEqual([]);
+    // Someone tags the account in the portal; refresh reads it and the tags become inputs (provider.go, Read: applyDiff).
+    const env = ctx.emulator.environment;
+    const arm = new CognitiveServicesManagementClient(new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, { authorityHost: env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }), ctx.emulator.subscriptionId, { endpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT, $host: env.AZURE_RESOURCE_MANAGER_ENDPOINT, credentialScopes: ["https://management.azure.com/.default"] });
+    await arm.accounts.beginCreateAndWait(GROUP, "flow-acct", { location: LOCATION, kind: "OpenAI", sku: { name: "S0" }, tags: { owner: "portal" }, properties: { customSubDomainName: "flow-acct" } }, { updateIntervalInMs: 50 });
+    const refreshed = expectOk(await stack.refresh());
+    expect(account().inputs.tags).toEqual({ owner: "portal" });
+    expect(refreshed.steps.find((s) => s.op === "refresh")?.keys).toEqual(["tags"]);
+    // The program declares no tags: the next up puts them back as the program says.
+    const back = expectOk(await stack.up(runWith({ resources: [upper] })));
+    expect(back.steps.find((s) => s.name === "acct")).toMatchObject({ op: "update", keys: ["tags"] });
+  });
+
+  it("an async create that fails after ARM took the PUT leaves a partial state; the next up updates it", async () => {
+    await seedWorld(ctx.emulator);
+    await ctx.emulator.control.addOperationFault({ kind: "create", outcome: "Failed", times: 1 });
+    const stack = await specStack();
+    const failed = await stack.up(runWith({ resources: [accountSpec()] }));
+    expect(failed.ok).toBe(false);
+    // crud.go, HandleErrorWithCheckpoint → step.go, CreateStep.Apply: StatusPartialFailure keeps the id and state.
+    const partial = stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    expect(partial.id).toMatch(/\/accounts\/flow-acct$/);
+    expect(partial.initErrors?.length).toBe(1);
+    await ctx.emulator.control.clearRequests();
+    const next = await stack.up(runWith({ resources: [accountSpec()] }));
+    // continueStepsFromDiff: no diff, but initErrors → an Update (a PUT over the half-made account), not a Create.
+    expect(next.steps.find((s) => s.name === "acct")?.op).toBe("update");
+    expect((await armCalls()).filter((c) => c.startsWith("PUT"))).toEqual(["PUT accounts/flow-acct 200"]);
   });
 
   it("up --replace of an account with no diff creates first (no delete-before-replace asked) and fails 'already exists'", async () => {

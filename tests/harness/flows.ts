@@ -6,7 +6,7 @@ import type { RunningEmulator } from "../../emulator/server";
 import { type AccountWrite, accountWrites } from "../../harness/engine/armLog";
 import { FlowStack, type RunOptions, type RunResult } from "../../harness/engine/flowStack";
 import { installBuiltPackage } from "../../harness/installPackage";
-import { GROUP } from "./emulator";
+import { GROUP, passTime } from "./emulator";
 
 /**
  * The flow matrix's world: a Pulumi project made like a user's (the built
@@ -86,6 +86,11 @@ export class FlowWorld {
   /** Flow config keys (`flow:<key>`) for one run, kept for later runs like `pulumi config set`. */
   static configOf(config: Record<string, string> = {}): Record<string, string> {
     return Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v]));
+  }
+
+  /** Lets hours pass in the world between two commands (the emulator's clock; see passTime in ./emulator). */
+  async passTime(hours: number): Promise<void> {
+    await passTime(this.emulator, hours);
   }
 
   /** ARM requests since the last call. */
