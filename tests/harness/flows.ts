@@ -77,6 +77,8 @@ export class FlowWorld {
       programDir: flowProject(program),
       env: emulator.environment,
       config: { "azure-native:subscriptionId": emulator.subscriptionId, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v])) },
+      // FLOW_ORDER_SEED plays the matrix in another legal order of steps (harness/engine/order.ts).
+      order: process.env.FLOW_ORDER_SEED ? { seed: Number(process.env.FLOW_ORDER_SEED) } : undefined,
     });
     const world = new FlowWorld(emulator, stack, config);
     world.seen = (await emulator.control.requests()).length;
