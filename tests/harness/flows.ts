@@ -196,8 +196,17 @@ export class FlowWorld {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Invariants (c) and (d), which hold in every row whatever it does. */
+/** Invariants (c) and (d), which hold in every row whatever it does; a broken one prints what the engine decided. */
 export function holdsInvariants(result: RunResult, events: ArmEvents, preview: RunResult): void {
+  try {
+    checkInvariants(result, events, preview);
+  } catch (error) {
+    if (error instanceof Error) error.message += `\n\nWhat the engine decided (RunResult.trace):\n${result.trace.join("\n")}\n\n${result.output}`;
+    throw error;
+  }
+}
+
+function checkInvariants(result: RunResult, events: ArmEvents, preview: RunResult): void {
   // (c) A stack that declares purge-before-recreate (or recovery) never meets a soft-deleted account on create.
   for (const code of SOFT_DELETE_CONFLICTS) expect(result.output).not.toContain(code);
   // The restore flag only ever travels in a request that restores (Azure refuses it on a live account).
