@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { startEmulator } from "../emulator/server";
 import { generateLife, lifeSeed } from "./generate";
 import { type Violation } from "./invariants";
@@ -56,6 +57,7 @@ async function main(): Promise<number> {
   let lives = 0;
   let commands = 0;
   let violations = 0;
+  const failures = new Map<string, number>();
   const started = Date.now();
   try {
     for (let i = 0; i < args.lives; i++) {
@@ -67,11 +69,20 @@ async function main(): Promise<number> {
       lives += 1;
       commands += result.commands;
       violations += result.violations.length;
+      for (const f of result.failures) {
+        const cause = f.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<sub>").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").slice(0, 160);
+        failures.set(cause, (failures.get(cause) ?? 0) + 1);
+      }
       out(`life ${i}: ${result.commands} commands, ${result.violations.length} violations, ${(result.durationMs / 1000).toFixed(1)} s`);
       if (result.violations.length) await report(args, i, steps, result, (candidate, converge) => runLife(emulator, candidate, { ...options, log: undefined, checkConvergence: converge }), out);
     }
   } finally {
     await emulator.stop();
+    rmSync(programDir, { recursive: true, force: true });
+  }
+  if (failures.size) {
+    out("fuzz: commands that failed (not violations by themselves), by cause:");
+    for (const [cause, n] of [...failures].sort((a, b) => b[1] - a[1])) out(`  ${n} × ${cause}`);
   }
   const minutes = (Date.now() - started) / 60_000;
   out(`fuzz: ${(lives / Math.max(minutes, 1e-9)).toFixed(2)} lives per minute, ${(commands / Math.max(minutes, 1e-9)).toFixed(1)} commands per minute`);

@@ -23,7 +23,8 @@ const ROOT = findRoot();
  * flowProject does) and fuzz/program.js as its entry point.
  */
 export function fuzzProject(): string {
-  const dir = join(ROOT, ".fuzz", `program-${process.env.JEST_WORKER_ID ?? "main"}`);
+  // One folder per process: two fuzz runs at once would otherwise reinstall the package under each other's programs.
+  const dir = join(ROOT, ".fuzz", `program-${process.env.JEST_WORKER_ID ?? process.pid}`);
   const program = join(ROOT, "dist", "fuzz", "program.js");
   if (!existsSync(program)) throw new Error(`${program} is missing: run \`npm run build\` first (the fuzzed stack runs the compiled program and package)`);
   mkdirSync(dir, { recursive: true });
@@ -52,6 +53,8 @@ export interface LifeResult {
   violations: Violation[];
   /** The CLI-like output of the command that broke an invariant, and of its preview. */
   evidence: string[];
+  /** The first error line of each failed command (not a violation by itself: a report of what stops lives). */
+  failures: string[];
   durationMs: number;
 }
 
@@ -106,6 +109,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
   let commands = 0;
   const violations: Violation[] = [];
   const evidence: string[] = [];
+  const failures: string[] = [];
   try {
     let index = 0;
     for (; index < steps.length; index++) {
@@ -167,6 +171,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       if (previewWrites.length) found.unshift({ invariant: "preview-writes", step: index, message: `the preview before up sent ${previewWrites.map((w) => `${w.action} '${w.name}'`).join(", ")}` });
       recordOwnership(record, ownership);
       if (step.command === "up" || (step.command === "destroy" && result.ok)) applied = step.command === "up" ? program : { accounts: [] };
+      if (!result.ok) failures.push(`${describeStep(step)}: ${errorLine(result)}`);
       log(`  ${describeStep(step)}: ${result.ok ? "ok" : `failed: ${errorLine(result)}`}${summarize(writes)}${preview && !preview.ok ? ` (preview failed: ${errorLine(preview)})` : ""} ${(result.durationInMs / 1000).toFixed(1)} s`);
       // (e) needs an up only after one that changed something: an up that changed nothing is itself the no-op.
       const changed = writes.length > 0 || result.steps.some((s) => s.op !== "same");
@@ -186,7 +191,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
         break;
       }
     }
-    return { ran: index, commands, violations, evidence, durationMs: Date.now() - started };
+    return { ran: index, commands, violations, evidence, failures, durationMs: Date.now() - started };
   } finally {
     await stack?.close();
   }
