@@ -116,6 +116,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       const step = steps[index];
       if (isEdit(step)) {
         program = applyEdit(program, step);
+        log(`  ${describeStep(step)}`);
         continue;
       }
       if (!isCommand(step)) {
