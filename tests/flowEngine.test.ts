@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import { ClientSecretCredential } from "@azure/identity";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { accountWrites, FlowStack, type RunResult } from "../harness/engine";
@@ -52,11 +54,16 @@ const things = (...resources: (string | ResourceSpec)[]): ProgramSpec => ({
   resources: resources.map((r) => (typeof r === "string" ? { name: r, kind: "thing" as const, props: { value: r } } : r)),
 });
 
-/** The calls the `thing` provider and the hooks made since the last look, Check excluded. */
-function calls(): string[] {
-  const lines = readFileSync(callLog, "utf8").split("\n").filter((l) => l && !l.startsWith("check "));
+/** Every call the `thing` provider and the hooks made since the last look, Check and Diff included. */
+function takeLog(): string[] {
+  const lines = readFileSync(callLog, "utf8").split("\n").filter((l) => l);
   writeFileSync(callLog, "");
   return lines;
+}
+
+/** The calls the `thing` provider and the hooks made since the last look, Check and Diff excluded. */
+function calls(): string[] {
+  return takeLog().filter((l) => !l.startsWith("check ") && !l.startsWith("diff "));
 }
 
 function expectOk(result: RunResult): RunResult {
@@ -176,13 +183,18 @@ describe("deletes, failures, renames, --replace, refresh", () => {
     expect(stack.resources().filter((r) => r.type === THING).map((r) => r.urn.split("::").pop())).toEqual(["again"]);
   });
 
-  it("up --replace forces a replacement with unchanged inputs", async () => {
+  it("up --replace forces a replacement with unchanged inputs: no Diff, and Check gets no olds and the raw inputs", async () => {
     const stack = await specStack();
-    expectOk(await stack.up(runWith(things("r"))));
-    calls();
-    const result = expectOk(await stack.up({ replace: ["r"] }));
-    expect(calls()).toEqual(["create r", "delete r"]);
+    const spec = things({ name: "r", kind: "thing", props: { value: 1 }, opts: { ignoreChanges: ["value"] } });
+    expectOk(await stack.up(runWith(spec)));
+    takeLog();
+    spec.resources[0].props = { value: 2 };
+    const result = expectOk(await stack.up({ ...runWith(spec), replace: ["r"] }));
+    // step_generator.go (3.260), continueStepsFromImport: a replace target is checked with no olds and goal.Properties
+    // (ignoreChanges not applied); diff: isTargetedReplace answers "replace, blame id" without calling the provider.
+    expect(takeLog()).toEqual(["check r olds=no value=2", "create r", "delete r"]);
     expect(opsOf(result)).toEqual(["create-replacement r", "replace r", "delete-replaced r"]);
+    expect(result.steps.find((s) => s.op === "replace")?.keys).toEqual(["id"]);
   });
 
   it("refresh drops a resource whose Read finds nothing; the next up creates it again", async () => {
@@ -191,7 +203,8 @@ describe("deletes, failures, renames, --replace, refresh", () => {
     expectOk(await stack.up(runWith(things("gone", { name: "here", kind: "thing", props: { value: "here" }, opts: { dependsOn: ["gone"] } }))));
     calls();
     const refreshed = expectOk(await stack.refresh({ env: { FLOW_GONE: "gone" } }));
-    expect(calls()).toEqual(["read gone", "read here"]);
+    // step.go, RefreshStep.Apply (3.260): a resource Read finds is then diffed (read state as olds, state inputs as news).
+    expect(takeLog()).toEqual(["read gone", "read here", "diff here"]);
     expect(refreshed.output).toContain(" -  pulumi-nodejs:dynamic/flow:Thing gone deleted");
     expect(stack.resources().some((r) => r.urn.endsWith("::gone"))).toBe(false);
     const up = expectOk(await stack.up());
@@ -199,6 +212,7 @@ describe("deletes, failures, renames, --replace, refresh", () => {
     expect(opsOf(up)).toEqual(["create gone"]);
     const upRefresh = expectOk(await stack.up({ refresh: true, env: { FLOW_GONE: "here" } }));
     expect(calls()).toEqual(["read gone", "read here", "create here"]);
+    expect(upRefresh.trace).toContain("decided to create here");
     expect(opsOf(upRefresh)).toEqual(["refresh gone", "refresh here", "create here"]);
   });
 });
@@ -218,7 +232,8 @@ describe("resource options", () => {
     const refused = await stack.up(runWith(things({ name: "plain", kind: "thing", props: {} }, spec.resources[3])));
     expect(refused.ok).toBe(false);
     expect(refused.output).toContain("pulumi-nodejs:dynamic/flow:Thing guarded **deleting failed**");
-    expect(refused.error).toContain("as it is currently marked for protection");
+    // step.go, DeleteStep.Apply: deleteProtectedError (3.260).
+    expect(refused.error).toContain("cannot be deleted\nbecause it is protected");
     calls();
     spec.resources[0].opts = {};
     expectOk(await stack.up(runWith(spec)));
@@ -232,7 +247,7 @@ describe("resource options", () => {
     expect(stack.resources()).toEqual([]);
   });
 
-  it("ignoreChanges keeps the old value; replaceOnChanges turns an update into a replacement", async () => {
+  it("ignoreChanges keeps the old value; replaceOnChanges is inert on a dynamic resource (its provider names no changed keys)", async () => {
     const stack = await specStack();
     const spec = things({ name: "i", kind: "thing", props: { value: 1 }, opts: { ignoreChanges: ["value"] } }, { name: "r", kind: "thing", props: { value: 1 }, opts: { replaceOnChanges: ["value"] } });
     expectOk(await stack.up(runWith(spec)));
@@ -240,8 +255,10 @@ describe("resource options", () => {
     spec.resources[0].props = { value: 2 };
     spec.resources[1].props = { value: 2 };
     const result = expectOk(await stack.up(runWith(spec)));
-    expect(calls()).toEqual(["create r", "delete r"]);
-    expect(opsOf(result)).toEqual(["create-replacement r", "replace r", "delete-replaced r"]);
+    // step_generator.go, applyReplaceOnChanges matches DiffResult.ChangedKeys; the Node dynamic host answers Diff
+    // without `diffs`, so nothing matches and the change stays an update (3.260).
+    expect(calls()).toEqual(["update r"]);
+    expect(opsOf(result)).toEqual(["update r"]);
     expect(stack.resources().find((r) => r.urn.endsWith("::i"))?.inputs.value).toBe(1);
   });
 
@@ -307,6 +324,125 @@ describe("resource hooks", () => {
   });
 });
 
+describe("pulumi/pulumi 3.260 rules the package meets", () => {
+  it("resuming an interrupted delete-before-replace whose new diff asks no delete-first: create first, then Delete the old id at the end", async () => {
+    const stack = await specStack();
+    const dbr = { deleteBeforeReplace: true };
+    expectOk(await stack.up(runWith(things({ name: "x", kind: "thing", props: { key: 1 }, opts: dbr }))));
+    calls();
+    const failed = await stack.up(runWith(things({ name: "x", kind: "thing", props: { key: 2, failCreates: 1 }, opts: dbr })));
+    expect(failed.ok).toBe(false);
+    expect(calls()).toEqual(["delete x", "create x"]);
+    expect(stack.resources().find((r) => r.urn.endsWith("::x"))?.pendingReplacement).toBe(true);
+    // The program goes back to key 1 without the option: Diff finds nothing, but the state is pending replacement.
+    const resumed = expectOk(await stack.up(runWith(things({ name: "x", kind: "thing", props: { key: 1 } }))));
+    // continueStepsFromDiff `|| old.PendingReplacement` → create-before-delete; CreateStep.Apply marks the old
+    // state Delete; GenerateDeletes → DeleteStep.Apply sends Delete with the OLD id again (no PendingReplacement case at 3.260).
+    expect(calls()).toEqual(["create x", "delete x"]);
+    expect(opsOf(resumed)).toEqual(["create-replacement x", "replace x", "delete-replaced x"]);
+    expect(resumed.steps.find((s) => s.op === "delete-replaced")?.providerCalled).toBe(true);
+    expect(resumed.trace.join("\n")).toMatch(/decided to replace x create-first: it is pending replacement/);
+    expect(stack.resources().filter((r) => r.urn.endsWith("::x")).map((r) => [r.pendingDelete, r.pendingReplacement])).toEqual([[false, false]]);
+  });
+
+  it("a state pending replacement that the program no longer declares leaves the state with no provider call", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things({ name: "x", kind: "thing", props: { key: 1, dbr: true } }, "keep"))));
+    calls();
+    expect((await stack.up(runWith(things({ name: "x", kind: "thing", props: { key: 2, dbr: true, failCreates: 1 } }, "keep")))).ok).toBe(false);
+    calls();
+    const dropped = expectOk(await stack.up(runWith(things("keep"))));
+    // step_generator.go, GenerateDeletes → RemovePendingReplaceStep (3.260).
+    expect(calls()).toEqual([]);
+    expect(dropped.steps.find((s) => s.name === "x")).toMatchObject({ op: "delete", providerCalled: false, removedPendingReplacement: true });
+    expect(stack.resources().some((r) => r.urn.endsWith("::x"))).toBe(false);
+  });
+
+  it("dependents of a delete-before-replace: deletedWith and replaceWith cascade, are deleted first, and come back checked without olds and not diffed", async () => {
+    const stack = await specStack();
+    const spec = (key: number) =>
+      runWith(things(
+        { name: "base", kind: "thing", props: { key, dbr: true } },
+        { name: "inner", kind: "thing", props: { value: "inner" }, opts: { deletedWith: "base", dependsOn: ["base"] } },
+        { name: "twin", kind: "thing", props: { value: "twin" }, opts: { replaceWith: ["base"], dependsOn: ["base"] } },
+      ));
+    expectOk(await stack.up(spec(1)));
+    takeLog();
+    const result = expectOk(await stack.up(spec(2)));
+    const log = takeLog();
+    // calculateDependentReplacements (deletedWith in the replace set) + findDependentCascadeReplacements (replaceWith);
+    // `inner`'s Delete is skipped: base is deleted in the same run (isDeletedWith).
+    const deletes = log.filter((l) => l.startsWith("delete "));
+    expect([...deletes].sort()).toEqual(["delete base", "delete twin"]);
+    expect(log.indexOf("delete twin")).toBeLessThan(log.indexOf("delete base"));
+    // Re-created dependents (Case 1, recreating): Check with no olds, no Diff, replace + create-replacement.
+    for (const name of ["inner", "twin"]) {
+      expect(log).toContain(`check ${name} olds=no value="${name}"`);
+      expect(log).not.toContain(`diff ${name}`);
+      expect(log.indexOf(`check ${name} olds=no value="${name}"`)).toBeGreaterThan(log.indexOf("delete base"));
+      expect(opsOf(result).filter((o) => o.endsWith(` ${name}`))).toEqual([`delete-replaced ${name}`, `replace ${name}`, `create-replacement ${name}`]);
+    }
+    expect(result.trace.join("\n")).toMatch(/decided to delete inner before base is replaced delete-first/);
+  });
+
+  it("a protected dependent of a delete-before-replace fails the update before anything is deleted", async () => {
+    const stack = await specStack();
+    const spec = (key: number) => runWith(things({ name: "base", kind: "thing", props: { key, dbr: true } }, { name: "user", kind: "thing", props: {}, from: { key: "base" }, opts: { protect: true } }));
+    expectOk(await stack.up(spec(1)));
+    calls();
+    const refused = await stack.up(spec(2));
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toContain(`unable to replace resource "${stack.urnOf("user")}" as part of replacing "${stack.urnOf("base")}"`);
+    expect(calls()).toEqual([]);
+  });
+
+  it("delete hooks come from the old state; a failing after-hook is reported and the update goes on, failing at the end", async () => {
+    const stack = await specStack();
+    const hooks = { log: "log" as const, no: "fail" as const };
+    expectOk(await stack.up(runWith({ hooks, resources: [{ name: "h", kind: "thing", props: { key: 1 }, opts: { hooks: { beforeDelete: ["log"] } } }] })));
+    calls();
+    // A create-first replacement of `h` registered with no hooks: the old state's delete runs the old state's hook.
+    expectOk(await stack.up(runWith({ hooks, resources: [{ name: "h", kind: "thing", props: { key: 2 } }] })));
+    expect(calls()).toEqual(["create h", "hook log h", "delete h"]);
+    const result = await stack.up(runWith({ hooks, resources: [{ name: "a", kind: "thing", props: {}, opts: { hooks: { afterCreate: ["no"] } } }, { name: "b", kind: "thing", props: {}, opts: { dependsOn: ["a"] } }] }));
+    // step.go, CreateStep.Apply: RecordPostStepError; deployment_executor.go: the run fails at the end (3.260).
+    expect(calls()).toEqual(["create a", "hook no a", "create b", "delete h"]);
+    expect(result.ok).toBe(false);
+    expect(result.error).toBe('after hook "no" failed: hook no refused a');
+    expect(stack.resources().filter((r) => r.type === THING).map((r) => r.urn.split("::").pop()).sort()).toEqual(["a", "b"]);
+  });
+
+  it("--target: untargeted resources are neither checked nor changed, new ones not created, dropped ones not deleted; --exclude leaves the named ones", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("a", "b", "gone"))));
+    takeLog();
+    const next = runWith(things({ name: "a", kind: "thing", props: { value: "a2" } }, { name: "b", kind: "thing", props: { value: "b2" } }, "c"));
+    const targeted = expectOk(await stack.up({ ...next, target: ["a"] }));
+    expect(takeLog()).toEqual(['check a olds=yes value="a2"', "diff a", "update a"]);
+    expect(opsOf(targeted)).toEqual(["update a"]);
+    expect(stack.resources().filter((r) => r.type === THING).map((r) => r.urn.split("::").pop()).sort()).toEqual(["a", "b", "gone"]);
+    const excluded = expectOk(await stack.up({ ...next, exclude: ["b"] }));
+    expect(opsOf(excluded)).toEqual(["create c", "delete gone"]);
+    expect(takeLog().some((l) => l.startsWith("check b"))).toBe(false);
+  });
+
+  it("a seed picks among legal orders: chains overlap and independent deletes run together, dependency order still holds", async () => {
+    const stack = await FlowStack.create({ project: "flow", stack: "test", programDir: ROOT, program: SPEC_PROGRAM, env: { ...ctx.emulator.environment, FLOW_CALL_LOG: callLog }, order: { seed: 7 } });
+    stacks.push(stack);
+    const chain = things("a", { name: "b", kind: "thing", props: {}, opts: { dependsOn: ["a"] } }, { name: "c", kind: "thing", props: {}, opts: { dependsOn: ["b"] } }, "x", "y", "z");
+    expectOk(await stack.up(runWith(chain)));
+    const created = calls();
+    expect(created.indexOf("create a")).toBeLessThan(created.indexOf("create b"));
+    expect(created.indexOf("create b")).toBeLessThan(created.indexOf("create c"));
+    expectOk(await stack.destroy({ order: { seed: 11 } }));
+    const deletes = calls();
+    expect([...deletes].sort()).toEqual(["delete a", "delete b", "delete c", "delete x", "delete y", "delete z"]);
+    expect(deletes.indexOf("delete c")).toBeLessThan(deletes.indexOf("delete b"));
+    expect(deletes.indexOf("delete b")).toBeLessThan(deletes.indexOf("delete a"));
+    expect(stack.resources()).toEqual([]);
+  });
+});
+
 describe("azure-native accounts and the package, through the stand-in and the emulator", () => {
   const accountSpec = (location = LOCATION, opts: ResourceSpec["opts"] = {}): ResourceSpec => ({
     name: "acct",
@@ -369,6 +505,46 @@ describe("azure-native accounts and the package, through the stand-in and the em
     const account = stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
     expect(account.provider).toMatch(/^urn:pulumi:test::flow::pulumi:providers:azure-native::prov::[0-9a-f-]{36}$/);
     expect(stack.resources().some((r) => r.urn.includes("::default"))).toBe(false);
+  });
+
+  it("azure-native 3.x: Check adds azureApiVersion, Diff ignores resourceGroupName case, Read folds drift into the inputs", async () => {
+    await seedWorld(ctx.emulator);
+    const stack = await specStack();
+    expectOk(await stack.up(runWith({ resources: [accountSpec()] })));
+    const account = () => stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    // provider.go, applyDefaults: azureApiVersion defaults to the resource's API version.
+    expect(account().inputs.azureApiVersion).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    const upper = accountSpec();
+    upper.props = { ...upper.props, resourceGroupName: GROUP.toUpperCase() };
+    // diff.go, applyAzureSpecificDiff: "resourceGroupName" is case-insensitive — no replacement.
+    expect(opsOf(expectOk(await stack.up(runWith({ resources: [upper] }))))).toEqual([]);
+    // Someone tags the account in the portal; refresh reads it and the tags become inputs (provider.go, Read: applyDiff).
+    const env = ctx.emulator.environment;
+    const arm = new CognitiveServicesManagementClient(new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, { authorityHost: env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }), ctx.emulator.subscriptionId, { endpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT, $host: env.AZURE_RESOURCE_MANAGER_ENDPOINT, credentialScopes: ["https://management.azure.com/.default"] });
+    await arm.accounts.beginCreateAndWait(GROUP, "flow-acct", { location: LOCATION, kind: "OpenAI", sku: { name: "S0" }, tags: { owner: "portal" }, properties: { customSubDomainName: "flow-acct" } }, { updateIntervalInMs: 50 });
+    const refreshed = expectOk(await stack.refresh());
+    expect(account().inputs.tags).toEqual({ owner: "portal" });
+    expect(refreshed.steps.find((s) => s.op === "refresh")?.keys).toEqual(["tags"]);
+    // The program declares no tags: the next up puts them back as the program says.
+    const back = expectOk(await stack.up(runWith({ resources: [upper] })));
+    expect(back.steps.find((s) => s.name === "acct")).toMatchObject({ op: "update", keys: ["tags"] });
+  });
+
+  it("an async create that fails after ARM took the PUT leaves a partial state; the next up updates it", async () => {
+    await seedWorld(ctx.emulator);
+    await ctx.emulator.control.addOperationFault({ kind: "create", outcome: "Failed", times: 1 });
+    const stack = await specStack();
+    const failed = await stack.up(runWith({ resources: [accountSpec()] }));
+    expect(failed.ok).toBe(false);
+    // crud.go, HandleErrorWithCheckpoint → step.go, CreateStep.Apply: StatusPartialFailure keeps the id and state.
+    const partial = stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!;
+    expect(partial.id).toMatch(/\/accounts\/flow-acct$/);
+    expect(partial.initErrors?.length).toBe(1);
+    await ctx.emulator.control.clearRequests();
+    const next = await stack.up(runWith({ resources: [accountSpec()] }));
+    // continueStepsFromDiff: no diff, but initErrors → an Update (a PUT over the half-made account), not a Create.
+    expect(next.steps.find((s) => s.name === "acct")?.op).toBe("update");
+    expect((await armCalls()).filter((c) => c.startsWith("PUT"))).toEqual(["PUT accounts/flow-acct 200"]);
   });
 
   it("up --replace of an account with no diff creates first (no delete-before-replace asked) and fails 'already exists'", async () => {

@@ -1,7 +1,7 @@
 import { type Account, CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { createPipelineRequest, isRestError, RestError } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential } from "@azure/identity";
-import type { CheckFailure, DiffResult, EngineProvider } from "./provider";
+import { type CheckFailure, type DiffResult, type EngineProvider, PartialFailure } from "./provider";
 import { nameOfUrn, typeOfUrn } from "./state";
 import { deepEqual, type Props, revealSecrets, UNKNOWN } from "./values";
 
@@ -31,8 +31,56 @@ const ACCOUNT_BODY_KEYS = ["location", "kind", "sku", "tags", "identity", "prope
 
 const normalizeLocation = (value: unknown) => (typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : value);
 
+/**
+ * diff.go, applyAzureSpecificDiff (azure-native 3.x): `location` compares without case or spaces,
+ * `resourceGroupName` without case; objectDiff skips keys starting `__`.
+ */
 function equalInput(key: string, a: unknown, b: unknown): boolean {
-  return key === "location" ? deepEqual(normalizeLocation(a), normalizeLocation(b)) : deepEqual(a, b);
+  if (key === "location") return deepEqual(normalizeLocation(a), normalizeLocation(b));
+  if (key === "resourceGroupName" && typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  return deepEqual(a, b);
+}
+
+/**
+ * Account properties ARM computes (read-only in the REST spec): not inputs, so Read does not fold them into the
+ * inputs (provider.go, Read: SdkOutputsToSdkInputs leaves read-only properties out).
+ */
+const ACCOUNT_READ_ONLY_PROPERTIES = new Set([
+  "provisioningState", "endpoint", "endpoints", "internalId", "capabilities", "isMigrated", "skuChangeInfo", "dateCreated",
+  "callRateLimit", "quotaLimit", "privateEndpointConnections", "deletionDate", "scheduledPurgeDate", "commitmentPlanAssociations",
+  "abusePenalty", "locations",
+]);
+
+/** The input shape of an account's outputs: the PUT body's keys, read-only properties left out. */
+function inputProjection(type: string, outputs: Props): Props {
+  if (type !== ACCOUNT_TYPE) return { ...(outputs.location !== undefined ? { location: outputs.location } : {}), ...(outputs.tags !== undefined ? { tags: outputs.tags } : {}) };
+  const projected: Props = {};
+  for (const key of ACCOUNT_BODY_KEYS) if (outputs[key] !== undefined) projected[key] = outputs[key];
+  if (typeof projected.properties === "object" && projected.properties !== null) {
+    projected.properties = Object.fromEntries(Object.entries(projected.properties as Props).filter(([k]) => !ACCOUNT_READ_ONLY_PROPERTIES.has(k)));
+  }
+  return projected;
+}
+
+/**
+ * provider.go, Read + diff.go, applyDiff / applyValueDiff (azure-native 3.x): drift seen in Azure goes into the
+ * inputs — the difference between the old and the new outputs' input projections is applied to the old inputs,
+ * objects key by key, so a refresh or `up --refresh` leaves inputs that the next Diff compares the program with.
+ */
+export function foldDrift(inputs: Props, before: Props, after: Props): Props {
+  const result: Props = {};
+  for (const [k, v] of Object.entries(inputs)) if (!(k in before && !(k in after))) result[k] = v;
+  for (const [k, v] of Object.entries(after)) {
+    if (!(k in before)) result[k] = v;
+    else if (!deepEqual(before[k], v)) result[k] = foldValue(inputs[k], before[k], v);
+  }
+  return result;
+}
+
+function foldValue(base: unknown, before: unknown, after: unknown): unknown {
+  const isObject = (v: unknown): v is Props => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (isObject(base) && isObject(before) && isObject(after)) return foldDrift(base, before, after);
+  return after;
 }
 
 /** ARM's error, in the shape azure-native reports it (provider/pkg/azure/errors.go, AzureError). */
@@ -121,11 +169,15 @@ export class AzureNativeProvider implements EngineProvider {
     // flows here always name accounts, so the stand-in takes the URN name as is.
     const nameKey = type === ACCOUNT_TYPE ? "accountName" : "resourceGroupName";
     if (inputs[nameKey] === undefined) inputs[nameKey] = nameOfUrn(urn);
+    // provider.go, applyDefaults (v3): "Set the default value of azureApiVersion to the APIVersion of the inputs".
+    if (inputs.azureApiVersion === undefined) inputs.azureApiVersion = type === ACCOUNT_TYPE ? this.arm.apiVersion : RESOURCE_GROUP_API_VERSION;
     return { inputs, failures };
   }
 
-  async diff(urn: string, _id: string, oldInputs: Props, _oldOutputs: Props, news: Props): Promise<DiffResult> {
-    const keys = new Set([...Object.keys(oldInputs), ...Object.keys(news)]);
+  async diff(urn: string, _id: string, recordedInputs: Props, oldOutputs: Props, news: Props): Promise<DiffResult> {
+    // provider.go, Diff: "v2-to-v3 migration: apiVersion might be available in the old state".
+    const oldInputs = recordedInputs.azureApiVersion === undefined && oldOutputs.azureApiVersion !== undefined ? { ...recordedInputs, azureApiVersion: oldOutputs.azureApiVersion } : recordedInputs;
+    const keys = new Set([...Object.keys(oldInputs), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
     const diffs = [...keys].filter((k) => !equalInput(k, oldInputs[k], news[k])).sort();
     const replaces = diffs.filter((k) => REPLACE_ON[typeOfUrn(urn)]?.includes(k));
     // provider.go, Diff: "deleteBeforeReplace := len(replaces) > 0" (no random suffix to make room for a second copy).
@@ -158,7 +210,7 @@ export class AzureNativeProvider implements EngineProvider {
     const plain = revealSecrets(inputs) as Props;
     const outputs = await this.get(type, plain);
     if (!outputs) return { id: "", outputs: {}, inputs: {} };
-    return { id: this.idOf(type, plain), outputs, inputs };
+    return { id: this.idOf(type, plain), outputs, inputs: foldDrift(inputs, inputProjection(type, recorded), inputProjection(type, outputs)) };
   }
 
   async delete(urn: string, _id: string, inputs: Props, _outputs: Props): Promise<void> {
@@ -206,7 +258,17 @@ export class AzureNativeProvider implements EngineProvider {
     try {
       if (type === ACCOUNT_TYPE) {
         const body = Object.fromEntries(ACCOUNT_BODY_KEYS.filter((k) => inputs[k] !== undefined).map((k) => [k, inputs[k]])) as Account;
-        await this.arm.accounts.beginCreateAndWait(String(inputs.resourceGroupName), String(inputs.accountName), body, { updateIntervalInMs: 100 });
+        const poller = await this.arm.accounts.beginCreate(String(inputs.resourceGroupName), String(inputs.accountName), body, { updateIntervalInMs: 100 });
+        try {
+          await poller.pollUntilDone();
+        } catch (error) {
+          // ARM took the PUT, the operation failed: crud.go, HandleErrorWithCheckpoint — read the resource and
+          // answer a partial failure carrying its id and state, so the engine keeps it in the state.
+          const left = await this.get(type, inputs).catch(() => undefined);
+          const reason = isRestError(error) ? azureError(error).message : (error as Error).message;
+          if (left) throw new PartialFailure(reason, this.idOf(type, inputs), left);
+          throw error;
+        }
       } else {
         await this.groupRequest("PUT", String(inputs.resourceGroupName), { location: inputs.location, tags: inputs.tags });
       }

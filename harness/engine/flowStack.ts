@@ -1,6 +1,7 @@
 import { AzureNativeProvider } from "./azureNative";
 import { Callbacks } from "./callbacks";
-import { Deployment, type DeploymentOptions } from "./deployment";
+import { Deployment, type DeploymentOptions, type EngineRelease } from "./deployment";
+import type { OrderOptions } from "./order";
 import { type Command, render } from "./display";
 import { DynamicProvider } from "./dynamicProvider";
 import { ResourceMonitor } from "./resourceMonitor";
@@ -30,6 +31,13 @@ export interface FlowStackOptions {
   typescript?: boolean;
   /** How long one program run may take before it is killed (default 5 minutes). */
   programTimeoutInMs?: number;
+  /**
+   * The order of steps, for every run of this stack: without it one fixed legal order (deterministic); with
+   * `{ seed }` a seeded choice among the orders pulumi/pulumi allows (see harness/engine/order.ts).
+   */
+  order?: OrderOptions;
+  /** Which engine release to follow where pulumi/pulumi changed after 3.260 (default "3.260"; see deployment.ts). */
+  engine?: EngineRelease;
 }
 
 export interface RunOptions {
@@ -43,6 +51,12 @@ export interface RunOptions {
   replace?: string[];
   /** `--refresh`: read every resource first. */
   refresh?: boolean;
+  /** `--target`: URNs, or resource names; only these are checked, diffed and changed (no `--target-dependents`). */
+  target?: string[];
+  /** `--exclude`: URNs, or resource names, left alone (no `--exclude-dependents`). */
+  exclude?: string[];
+  /** The order of steps for this run (overrides the stack's `order`). */
+  order?: OrderOptions;
 }
 
 export interface RunResult {
@@ -57,6 +71,8 @@ export interface RunResult {
   outputs: Props;
   /** How long the run took, in milliseconds. */
   durationInMs: number;
+  /** What the engine decided, in order ("decided to …"): print it when a row fails. */
+  trace: string[];
 }
 
 /**
@@ -95,13 +111,13 @@ export class FlowStack {
     return this.run("update", options);
   }
 
-  /** `pulumi refresh --yes`. */
-  refresh(options: Pick<RunOptions, "env" | "config"> = {}): Promise<RunResult> {
+  /** `pulumi refresh --yes` (without `--run-program`: the state's inputs are what Read and Diff see). */
+  refresh(options: Pick<RunOptions, "env" | "config" | "order"> = {}): Promise<RunResult> {
     return this.run("refresh", options);
   }
 
   /** `pulumi destroy --yes`, with `runProgram` as `--run-program` (needed for delete hooks). */
-  destroy(options: Pick<RunOptions, "env" | "config" | "program"> & { runProgram?: boolean } = {}): Promise<RunResult> {
+  destroy(options: Pick<RunOptions, "env" | "config" | "program" | "order"> & { runProgram?: boolean } = {}): Promise<RunResult> {
     return this.run("destroy", options, options.runProgram ?? false);
   }
 
@@ -152,7 +168,8 @@ export class FlowStack {
       if (pkg === "azure-native") return new AzureNativeProvider(env);
       throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources and the azure-native stand-in`);
     };
-    const replaceTargets = (options.replace ?? []).map((r) => (r.startsWith("urn:") ? r : this.urnOf(r)));
+    const toUrns = (names: string[] | undefined) => (names ?? []).map((r) => (r.startsWith("urn:") ? r : this.urnOf(r)));
+    const replaceTargets = toUrns(options.replace);
     const deployment = new Deployment(this.snapshot, {
       kind: command === "destroy" ? "destroy" : "update",
       dryRun,
@@ -160,6 +177,10 @@ export class FlowStack {
       project: this.options.project,
       config: this.config,
       replaceTargets,
+      targets: toUrns(options.target),
+      excludes: toUrns(options.exclude),
+      seed: (options.order ?? this.options.order)?.seed,
+      engine: this.options.engine,
       destroyProgram: command === "destroy" && runProgramForDestroy,
       providers,
       callbacks: this.callbacks,
@@ -176,6 +197,7 @@ export class FlowStack {
       await deployment.close();
       if (prestarted) await (await prestarted.catch(() => undefined))?.close();
     }
+    deployment.settle();
     if (!dryRun) this.snapshot = deployment.snapshot();
     const outputs = maskSecrets(deployment.stackOutputs) as Props;
     return {
@@ -186,6 +208,7 @@ export class FlowStack {
       diagnostics: deployment.messages,
       outputs,
       durationInMs: Date.now() - started,
+      trace: deployment.trace,
     };
   }
 

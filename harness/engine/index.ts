@@ -8,3 +8,5 @@ export { type ResourceState, type Snapshot } from "./state";
 export { ACCOUNT_TYPE, RESOURCE_GROUP_TYPE, REPLACE_ON } from "./azureNative";
 export { UNKNOWN } from "./values";
 export { type AccountWrite, accountWrites } from "./armLog";
+export { type OrderOptions } from "./order";
+export { type EngineRelease } from "./deployment";

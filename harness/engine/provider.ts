@@ -37,3 +37,19 @@ export interface EngineProvider {
   takeOutput(): Promise<string>;
   close(): Promise<void>;
 }
+
+/**
+ * A Create that left a resource behind although it failed (an async operation that failed after ARM accepted the
+ * PUT): the provider answers the resource's id and state with the error (pulumirpc.ErrorResourceInitFailed), and
+ * the engine records them with the error as `initErrors` (step.go, CreateStep.Apply: `resp.Status ==
+ * resource.StatusPartialFailure`, 3.260). pulumi-azure-native: crud.go, HandleErrorWithCheckpoint / partialError.
+ */
+export class PartialFailure extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly outputs: Props,
+  ) {
+    super(message);
+  }
+}

@@ -78,6 +78,8 @@ export class ResourceMonitor {
   monitorAddress = "";
   private deployment?: Deployment;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Registrations handled outside the queue (a seeded order: their steps overlap). */
+  private readonly inflight = new Set<Promise<unknown>>();
   private stackTransforms: CallbackRef[] = [];
   private resourceTransforms = new Map<string, CallbackRef[]>();
   private parents = new Map<string, string>();
@@ -117,7 +119,7 @@ export class ResourceMonitor {
       // them, so transforms run outside the queue that serialises the steps.
       registerResource: (call: Call, reply: Reply) =>
         this.transform(call.request).then(
-          (transformed) => this.enqueue(() => this.registerResource(call.request, transformed), reply),
+          (transformed) => this.enqueue(() => this.registerResource(call.request, transformed), reply, this.run.concurrent),
           (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
         ),
       registerResourceOutputs: (call: Call, reply: Reply) =>
@@ -151,6 +153,7 @@ export class ResourceMonitor {
       // source_eval.go, resmon.SignalAndWaitForShutdown: answered once every step, deletes included, has run, so
       // delete hooks can still call back into the program.
       signalAndWaitForShutdown: (_call: Call, reply: Reply) => this.enqueue(async () => {
+        await Promise.all(this.inflight);
         await this.shutdownHandler?.();
         return new Empty();
       }, reply),
@@ -186,6 +189,7 @@ export class ResourceMonitor {
     this.parents.clear();
     this.rootUrn = "";
     this.queue = Promise.resolve();
+    this.inflight.clear();
   }
 
   detach(): void {
@@ -194,7 +198,8 @@ export class ResourceMonitor {
   }
 
   /** Resolves when every registration received so far has been answered. */
-  idle(): Promise<unknown> {
+  async idle(): Promise<unknown> {
+    await Promise.all(this.inflight);
     return this.queue;
   }
 
@@ -203,10 +208,21 @@ export class ResourceMonitor {
     return this.deployment;
   }
 
-  /** Serialises the monitor's work: one registration at a time, in arrival order. */
-  private enqueue(work: () => Promise<unknown>, reply: Reply): void {
-    const next = this.queue.then(work);
-    this.queue = next.catch(() => undefined);
+  /**
+   * Serialises the monitor's work: one registration at a time, in arrival order. A registration of a run with a
+   * seeded order starts at once instead (the deployment still generates steps one registration at a time).
+   */
+  private enqueue(work: () => Promise<unknown>, reply: Reply, concurrent = false): void {
+    let next: Promise<unknown>;
+    if (concurrent) {
+      next = work();
+      const settled = next.catch(() => undefined);
+      this.inflight.add(settled);
+      void settled.then(() => this.inflight.delete(settled));
+    } else {
+      next = this.queue.then(work);
+      this.queue = next.catch(() => undefined);
+    }
     next.then(
       (response) => reply(null, response),
       (error: Error) => reply(grpcError(error instanceof StepFailed ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message)),

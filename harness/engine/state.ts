@@ -44,6 +44,11 @@ export interface ResourceState {
   replacementTrigger?: unknown;
   replaceWith?: string[];
   deletedWith?: string;
+  /**
+   * Why the last Create left the resource half made (a partial failure, pulumirpc.ErrorResourceInitFailed): the
+   * next update runs an Update even with no diff (step_generator.go, continueStepsFromDiff: hasInitErrors, 3.260).
+   */
+  initErrors?: string[];
   /** Input key → the URNs its value came from (for delete-before-replace of dependents). */
   propertyDependencies?: Record<string, string[]>;
 }

@@ -71,9 +71,10 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const result = diffInputs(olds, news);
     const before = pickInputs(olds);
     const after = pickInputs(news);
-    // Asked even for `up --replace`, whose replacement the diff does not decide: if this resource is
-    // replaced, its successor (created first) finds the same account live and inherits what this one
-    // restored. Only for the same account: a successor declaring another account merely adopts it.
+    // Not asked for `up --replace`: pulumi/pulumi replaces a replace target without calling Diff
+    // (step_generator.go, diff: isTargetedReplace, 3.260), so this runs only for replacements a diff decides.
+    // If this resource is replaced, its successor (created first) finds the same account live and inherits what
+    // this one restored. Only for the same account: a successor declaring another account merely adopts it.
     if (olds.restored === true && accountKey(before) === accountKey(after)) {
       handOverAccount(after);
       if (result.replaces?.length) report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live and its replacement takes it over (it is not deleted)`);

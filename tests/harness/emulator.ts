@@ -49,12 +49,37 @@ export function useEmulator(): { readonly emulator: RunningEmulator } {
   };
 }
 
-/** Seeds the usual world: the group exists, and `deleted` names are soft-deleted in it. */
-export async function seedWorld(emulator: RunningEmulator, options: { deleted?: string[]; live?: string[]; group?: boolean } = {}): Promise<void> {
+/** How long before a test's first command an account seeded as soft-deleted was deleted, unless a row says otherwise. */
+export const DEFAULT_DELETED_HOURS_AGO = 6;
+
+/** A soft-deleted account to seed: its name, and how old its deletion is (hours; default {@link DEFAULT_DELETED_HOURS_AGO}). */
+export type DeletedSeed = string | { name: string; deletedHoursAgo: number };
+
+const HOUR_MS = 3600 * 1000;
+
+/**
+ * Seeds the usual world: the group exists, `live` names are live accounts in it, and `deleted` names are
+ * soft-deleted in it — deleted hours ago by default, as a deletion is when the next `up` meets it in life (Azure
+ * keeps a deleted account 48 hours, then purges it). A row about "moments ago" says `deletedHoursAgo: 0`; 47 puts
+ * the account an hour from its automatic purge; 49 seeds one Azure has already purged (it is gone).
+ */
+export async function seedWorld(emulator: RunningEmulator, options: { deleted?: DeletedSeed[]; live?: string[]; group?: boolean; deletedHoursAgo?: number } = {}): Promise<void> {
   const sub = emulator.subscriptionId;
+  const age = options.deletedHoursAgo ?? DEFAULT_DELETED_HOURS_AGO;
   await emulator.control.seed({
     resourceGroups: options.group === false ? [] : [{ subscriptionId: sub, name: GROUP, location: LOCATION }],
-    deletedAccounts: (options.deleted ?? []).map((name) => ({ subscriptionId: sub, resourceGroupName: GROUP, name, location: LOCATION, kind: "OpenAI", properties: { customSubDomainName: name } })),
+    deletedAccounts: (options.deleted ?? []).map((seed) => {
+      const { name, deletedHoursAgo } = typeof seed === "string" ? { name: seed, deletedHoursAgo: age } : seed;
+      return { subscriptionId: sub, resourceGroupName: GROUP, name, location: LOCATION, kind: "OpenAI", properties: { customSubDomainName: name }, deletedMsAgo: deletedHoursAgo * HOUR_MS };
+    }),
     accounts: (options.live ?? []).map((name) => ({ subscriptionId: sub, resourceGroupName: GROUP, name, location: LOCATION, kind: "OpenAI", properties: { customSubDomainName: name } })),
   });
+}
+
+/**
+ * Lets time pass in the world (the emulator's clock, POST /_emulator/clock): soft-deleted accounts age, and
+ * those past Azure's 48 hours are purged. Between two commands of a flow, as hours pass between two `up`s in life.
+ */
+export async function passTime(emulator: RunningEmulator, hours: number): Promise<void> {
+  await emulator.control.advanceClock(hours * HOUR_MS);
 }

@@ -6,7 +6,7 @@ import type { RunningEmulator } from "../../emulator/server";
 import { type AccountWrite, accountWrites } from "../../harness/engine/armLog";
 import { FlowStack, type RunOptions, type RunResult } from "../../harness/engine/flowStack";
 import { installBuiltPackage } from "../../harness/installPackage";
-import { GROUP } from "./emulator";
+import { GROUP, passTime } from "./emulator";
 
 /**
  * The flow matrix's world: a Pulumi project made like a user's (the built
@@ -77,6 +77,8 @@ export class FlowWorld {
       programDir: flowProject(program),
       env: emulator.environment,
       config: { "azure-native:subscriptionId": emulator.subscriptionId, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v])) },
+      // FLOW_ORDER_SEED plays the matrix in another legal order of steps (harness/engine/order.ts).
+      order: process.env.FLOW_ORDER_SEED ? { seed: Number(process.env.FLOW_ORDER_SEED) } : undefined,
     });
     const world = new FlowWorld(emulator, stack, config);
     world.seen = (await emulator.control.requests()).length;
@@ -86,6 +88,11 @@ export class FlowWorld {
   /** Flow config keys (`flow:<key>`) for one run, kept for later runs like `pulumi config set`. */
   static configOf(config: Record<string, string> = {}): Record<string, string> {
     return Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v]));
+  }
+
+  /** Lets hours pass in the world between two commands (the emulator's clock; see passTime in ./emulator). */
+  async passTime(hours: number): Promise<void> {
+    await passTime(this.emulator, hours);
   }
 
   /** ARM requests since the last call. */

@@ -27,12 +27,14 @@ interface ThingInputs {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the provider runs in Pulumi's provider host: everything it uses is required inside its methods */
 const thingProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: ThingInputs, news: ThingInputs) {
+  async check(olds: ThingInputs, news: ThingInputs) {
     const log = (line: string) => require("fs").appendFileSync(process.env.FLOW_CALL_LOG as string, `${line}\n`);
-    log(`check ${news.label}`);
+    // What the engine sent: whether it gave olds, and the value it checks (raw or with ignoreChanges applied).
+    log(`check ${news.label} olds=${Object.keys(olds ?? {}).length ? "yes" : "no"} value=${JSON.stringify(news.value)}`);
     return { inputs: news, failures: news.invalid ? [{ property: "invalid", reason: String(news.invalid) }] : [] };
   },
   async diff(_id: string, olds: ThingInputs, news: ThingInputs) {
+    require("fs").appendFileSync(process.env.FLOW_CALL_LOG as string, `diff ${news.label ?? olds.label}\n`);
     // `out` is an output only: the old state has it, the new inputs do not; `label` follows the name (a rename).
     const keys = Object.keys({ ...olds, ...news }).filter((k) => !["__provider", "out", "label"].includes(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     return { changes: keys.length > 0, replaces: keys.filter((k) => k === "key"), deleteBeforeReplace: Boolean(news.dbr) };
