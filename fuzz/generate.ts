@@ -67,6 +67,8 @@ function newDecl(rnd: Random, slot: string, form: Form): AccountDecl {
  */
 export function generateLife(seed: number, shape: LifeShape): Step[] {
   const rnd = new Random(seed);
+  // Choices added after the first measured runs draw from a second stream, so a seed keeps its life's steps.
+  const extra = new Random(seed ^ 0x5bd1e995);
   const steps: Step[] = [];
   const forms: Form[] = rnd.chance(0.3) ? ["transform", "recovered", "reclaimable"] : ["guard", "recovered", "reclaimable"];
   const declared = new Map<string, AccountDecl>();
@@ -118,7 +120,7 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
       const c = rnd.next();
       const slot = slots().length ? rnd.pick(slots()) : undefined;
       if (c < 0.15) steps.push({ command: "preview" });
-      else if (c < 0.55) steps.push({ command: "up" });
+      else if (c < 0.55) steps.push(extra.chance(0.15) && slot ? { command: "up", target: slot } : { command: "up" });
       else if (c < 0.7) steps.push({ command: "up", refresh: true });
       else if (c < 0.8) steps.push({ command: "refresh" });
       else if (c < 0.9 && slot) steps.push({ command: "up", replace: slot });

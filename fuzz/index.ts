@@ -22,11 +22,13 @@ interface Args {
   lifeTimeoutMs: number;
   shrinkMinutes: number;
   verbose: boolean;
+  /** Run each life in a seeded legal step order (the life's seed), or the harness's one fixed order. */
+  orders: boolean;
   only?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seed: Math.floor(Math.random() * 2 ** 31), lives: 10, commands: 6, shrinkRuns: 12, shrinkMinutes: 8, lifeTimeoutMs: 5 * 60_000, verbose: false };
+  const args: Args = { seed: Math.floor(Math.random() * 2 ** 31), lives: 10, commands: 6, shrinkRuns: 12, shrinkMinutes: 8, lifeTimeoutMs: 5 * 60_000, verbose: false, orders: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -43,7 +45,8 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--life-timeout") args.lifeTimeoutMs = value() * 1000;
     else if (flag === "--life") args.only = value();
     else if (flag === "--verbose" || flag === "-v") args.verbose = true;
-    else throw new Error(`unknown flag '${flag}': use --seed S, --lives N, --commands C (per life), --shrink-runs R, --shrink-minutes M, --no-shrink, --life-timeout SECONDS, --life I (run only life I), --verbose`);
+    else if (flag === "--fixed-order") args.orders = false;
+    else throw new Error(`unknown flag '${flag}': use --seed S, --lives N, --commands C (per life), --shrink-runs R, --shrink-minutes M, --no-shrink, --life-timeout SECONDS, --life I (run only life I), --fixed-order, --verbose`);
   }
   return args;
 }
@@ -62,9 +65,10 @@ async function main(): Promise<number> {
   try {
     for (let i = 0; i < args.lives; i++) {
       if (args.only !== undefined && i !== args.only) continue;
-      const steps = generateLife(lifeSeed(args.seed, i), { commands: args.commands });
+      const seed = lifeSeed(args.seed, i);
+      const steps = generateLife(seed, { commands: args.commands });
       out(`life ${i} (seed ${args.seed}): ${steps.length} steps`);
-      const options = { programDir, deadlineMs: args.lifeTimeoutMs, log: args.verbose ? out : undefined };
+      const options = { programDir, deadlineMs: args.lifeTimeoutMs, log: args.verbose ? out : undefined, orderSeed: args.orders ? seed : undefined };
       const result = await runLife(emulator, steps, options);
       lives += 1;
       commands += result.commands;
@@ -74,7 +78,7 @@ async function main(): Promise<number> {
         failures.set(cause, (failures.get(cause) ?? 0) + 1);
       }
       out(`life ${i}: ${result.commands} commands, ${result.violations.length} violations, ${(result.durationMs / 1000).toFixed(1)} s`);
-      if (result.violations.length) await report(args, i, steps, result, (candidate, converge) => runLife(emulator, candidate, { ...options, log: undefined, checkConvergence: converge }), out);
+      if (result.violations.length) await report(args, i, options.orderSeed, steps, result, (candidate, converge) => runLife(emulator, candidate, { ...options, log: undefined, checkConvergence: converge }), out);
     }
   } finally {
     await emulator.stop();
@@ -90,7 +94,7 @@ async function main(): Promise<number> {
   return violations > 0 ? 1 : 0;
 }
 
-async function report(args: Args, life: number, steps: Step[], result: LifeResult, replay: (steps: Step[], converge: boolean) => Promise<LifeResult>, out: (line: string) => void): Promise<void> {
+async function report(args: Args, life: number, orderSeed: number | undefined, steps: Step[], result: LifeResult, replay: (steps: Step[], converge: boolean) => Promise<LifeResult>, out: (line: string) => void): Promise<void> {
   for (const v of result.violations) out(`  VIOLATION (${v.invariant}) at step ${v.step} [${describeStep(steps[v.step])}]: ${v.message}`);
   for (const e of result.evidence) out(e.split("\n").map((l) => `    | ${l}`).join("\n"));
   const played = steps.slice(0, result.ran);
@@ -104,7 +108,7 @@ async function report(args: Args, life: number, steps: Step[], result: LifeResul
     out(`  shrunk from ${played.length} to ${shrunk.steps.length} steps in ${shrunk.runs} replays`);
   }
   out(`  flow row (replay: npm run fuzz -- --seed ${args.seed} --life ${life} --lives ${life + 1}):`);
-  out(flowRow(args.seed, life, shrunk.steps, shrunk.violations ?? result.violations).split("\n").map((l) => `    ${l}`).join("\n"));
+  out(flowRow(args.seed, life, shrunk.steps, shrunk.violations ?? result.violations, orderSeed).split("\n").map((l) => `    ${l}`).join("\n"));
 }
 
 main().then(

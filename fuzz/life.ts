@@ -42,6 +42,8 @@ export interface LifeOptions {
   deadlineMs?: number;
   /** Check (e) with an extra up after each successful up (default true). */
   checkConvergence?: boolean;
+  /** A seeded choice among the step orders the engine allows (harness/engine/order.ts); absent: the one fixed order. */
+  orderSeed?: number;
   /** Called with one line per step as it runs. */
   log?: (line: string) => void;
 }
@@ -136,6 +138,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
         env: emulator.environment,
         config: { "azure-native:subscriptionId": sub },
         programTimeoutInMs: 120_000,
+        order: options.orderSeed === undefined ? undefined : { seed: options.orderSeed },
       });
       const config = { "fuzz:program": JSON.stringify(program) };
       const stateBefore = stack.resources();
@@ -175,8 +178,9 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       if (!result.ok) failures.push(`${describeStep(step)}: ${errorLine(result)}`);
       log(`  ${describeStep(step)}: ${result.ok ? "ok" : `failed: ${errorLine(result)}`}${summarize(writes)}${preview && !preview.ok ? ` (preview failed: ${errorLine(preview)})` : ""} ${(result.durationInMs / 1000).toFixed(1)} s`);
       // (e) needs an up only after one that changed something: an up that changed nothing is itself the no-op.
+      // A targeted up leaves the rest of the program for later: the next (untargeted) up may have work to do.
       const changed = writes.length > 0 || result.steps.some((s) => s.op !== "same");
-      if (!found.length && step.command === "up" && result.ok && changed && options.checkConvergence !== false) {
+      if (!found.length && step.command === "up" && !step.target && result.ok && changed && options.checkConvergence !== false) {
         const again = await runCommand(stack, { command: "up" }, config, program);
         commands += 1;
         const settled = await snapshot(emulator);
@@ -198,15 +202,20 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
   }
 }
 
-function replaceOf(stack: FlowStack, program: ProgramDecl, step: Command): { replace?: string[] } {
-  if (step.command !== "up" || !step.replace) return {};
-  const decl = program.accounts.find((a) => a.slot === step.replace);
-  if (!decl) return {};
-  try {
-    return { replace: [stack.urnOf(decl.resourceName)] };
-  } catch {
-    return {}; // not in the state yet: `--replace` of nothing
-  }
+/** `--replace` / `--target` of a slot's main resource, by URN; a slot not in the state (yet) names nothing. */
+function replaceOf(stack: FlowStack, program: ProgramDecl, step: Command): { replace?: string[]; target?: string[] } {
+  if (step.command !== "up") return {};
+  const urnOf = (slot: string | undefined) => {
+    const decl = program.accounts.find((a) => a.slot === slot);
+    try {
+      return decl ? [stack.urnOf(decl.resourceName)] : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const replace = urnOf(step.replace);
+  const target = urnOf(step.target);
+  return { ...(replace ? { replace } : {}), ...(target ? { target } : {}) };
 }
 
 async function runCommand(stack: FlowStack, step: Command, config: Record<string, string>, program: ProgramDecl): Promise<RunResult> {
@@ -322,7 +331,7 @@ function summarize(writes: Write[]): string {
 
 export function describeStep(step: Step): string {
   if (isCommand(step)) {
-    if (step.command === "up") return `up${step.refresh ? " --refresh" : ""}${step.replace ? ` --replace ${step.replace}` : ""}`;
+    if (step.command === "up") return `up${step.refresh ? " --refresh" : ""}${step.replace ? ` --replace ${step.replace}` : ""}${step.target ? ` --target ${step.target}` : ""}`;
     if (step.command === "destroy") return `destroy${step.runProgram ? " --run-program" : ""}`;
     return step.command;
   }
@@ -338,10 +347,12 @@ export function describeStep(step: Step): string {
 /** A flow row the fuzzer printed (fuzz/row.ts). */
 export interface FuzzRow {
   flow: string;
+  /** The seeded step order the life ran in (absent: the harness's fixed order). */
+  orderSeed?: number;
   steps: Step[];
 }
 
 /** Replays a printed row's steps in a fresh stack against the (reset) emulator, with the fuzzer's program installed. */
-export function playFuzzRow(emulator: RunningEmulator, steps: Step[]): Promise<LifeResult> {
-  return runLife(emulator, steps, { programDir: fuzzProject() });
+export function playFuzzRow(emulator: RunningEmulator, steps: Step[], orderSeed?: number): Promise<LifeResult> {
+  return runLife(emulator, steps, { programDir: fuzzProject(), orderSeed });
 }

@@ -54,7 +54,8 @@ export type Edit =
 
 export type Command =
   | { command: "preview" }
-  | { command: "up"; refresh?: boolean; replace?: string }
+  /** `replace` / `target`: a slot, whose main resource is `--replace`d / `--target`ed (skipped while not in the state). */
+  | { command: "up"; refresh?: boolean; replace?: string; target?: string }
   | { command: "refresh" }
   /** `runProgram`: `pulumi destroy --run-program` (delete hooks need the program). */
   | { command: "destroy"; runProgram?: boolean };
