@@ -73,8 +73,14 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
   const forms: Form[] = rnd.chance(0.3) ? ["transform", "recovered", "reclaimable"] : ["guard", "recovered", "reclaimable"];
   const declared = new Map<string, AccountDecl>();
   let nextSlot = 0;
+  const softDeletedAtStart: string[] = [];
   const add = () => {
     const decl = newDecl(rnd, `a${nextSlot++}`, rnd.pick(forms));
+    // A RecoveredAccount of a free name only fails ("nothing to recover") and stalls the life: mostly recover what is there.
+    if (decl.form === "recovered" && softDeletedAtStart.length && extra.chance(0.8)) {
+      decl.accountName = extra.pick(softDeletedAtStart);
+      decl.customSubDomainName = decl.accountName;
+    }
     declared.set(decl.slot, decl);
     steps.push({ edit: "add", decl: structuredClone(decl) });
   };
@@ -82,7 +88,10 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
   // The opening world: what the names hold before the stack exists.
   for (const name of NAMES) {
     const r = rnd.next();
-    if (r < 0.35) steps.push({ event: "foreign", name, group: GROUPS[0], subdomain: name, deleted: true });
+    if (r < 0.35) {
+      steps.push({ event: "foreign", name, group: GROUPS[0], subdomain: name, deleted: true });
+      softDeletedAtStart.push(name);
+    }
     else if (r < 0.45) steps.push({ event: "foreign", name, group: GROUPS[0], subdomain: name, deleted: false });
   }
   if (rnd.chance(0.3)) steps.push({ event: "clock", hours: rnd.pick([1, 47]) });
