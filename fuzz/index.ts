@@ -104,7 +104,7 @@ async function report(args: Args, life: number, orderSeed: number | undefined, s
     shrunk = await shrinkLife(played, async (candidate) => {
       const replayed = await replay(candidate, target === "e");
       return replayed.violations.some((v) => v.invariant === target) ? replayed.violations : undefined;
-    }, { maxRuns: args.shrinkRuns, deadlineMs: args.shrinkMinutes * 60_000 });
+    }, { maxRuns: args.shrinkRuns, deadlineMs: args.shrinkMinutes * 60_000, inert: result.inert });
     out(`  shrunk from ${played.length} to ${shrunk.steps.length} steps in ${shrunk.runs} replays`);
   }
   out(`  flow row (replay: npm run fuzz -- --seed ${args.seed} --life ${life} --lives ${life + 1}):`);

@@ -55,6 +55,8 @@ export interface LifeResult {
   violations: Violation[];
   /** The CLI-like output of the command that broke an invariant, and of its preview. */
   evidence: string[];
+  /** Steps that changed nothing (an edit of a slot not declared, an event that found nothing to act on, a preview, a refresh that found nothing): what shrinking drops first. */
+  inert: number[];
   /** The first error line of each failed command (not a violation by itself: a report of what stops lives). */
   failures: string[];
   durationMs: number;
@@ -112,19 +114,24 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
   const violations: Violation[] = [];
   const evidence: string[] = [];
   const failures: string[] = [];
+  const inert: number[] = [];
   try {
     let index = 0;
     for (; index < steps.length; index++) {
       const step = steps[index];
       if (isEdit(step)) {
-        program = applyEdit(program, step);
+        const edited = applyEdit(program, step);
+        if (JSON.stringify(edited) === JSON.stringify(program)) inert.push(index);
+        program = edited;
         log(`  ${describeStep(step)}`);
         continue;
       }
       if (!isCommand(step)) {
         if (step.event === "sabotage") sabotage.push(step.name);
         else if (step.event === "refuseCreate" || step.event === "throttle" || step.event === "conflicts") faults.push(FAULT_MARK);
-        log(`  event ${describeStep(step)}${await playEvent(emulator, arm, step)}`);
+        const note = await playEvent(emulator, arm, step);
+        if (/\((nothing|already held)/.test(note)) inert.push(index);
+        log(`  event ${describeStep(step)}${note}`);
         continue;
       }
       if (options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs) {
@@ -175,6 +182,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       if (previewWrites.length) found.unshift({ invariant: "preview-writes", step: index, message: `the preview before up sent ${previewWrites.map((w) => `${w.action} '${w.name}'`).join(", ")}` });
       recordOwnership(record, ownership);
       if (step.command === "up" || (step.command === "destroy" && result.ok)) applied = step.command === "up" ? program : { accounts: [] };
+      if (step.command === "preview" || (step.command === "refresh" && result.ok && !writes.length && result.steps.every((s) => s.op === "same" || (s.op === "refresh" && !s.keys.length)))) inert.push(index);
       if (!result.ok) failures.push(`${describeStep(step)}: ${errorLine(result)}`);
       log(`  ${describeStep(step)}: ${result.ok ? "ok" : `failed: ${errorLine(result)}`}${summarize(writes)}${preview && !preview.ok ? ` (preview failed: ${errorLine(preview)})` : ""} ${(result.durationInMs / 1000).toFixed(1)} s`);
       // (e) needs an up only after one that changed something: an up that changed nothing is itself the no-op.
@@ -196,7 +204,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
         break;
       }
     }
-    return { ran: index, commands, violations, evidence, failures, durationMs: Date.now() - started };
+    return { ran: index, commands, violations, evidence, failures, inert: inert.filter((i) => !violations.some((v) => v.step === i)), durationMs: Date.now() - started };
   } finally {
     await stack?.close();
   }

@@ -17,11 +17,23 @@ export type Reproduces = (steps: Step[]) => Promise<Violation[] | undefined>;
  * Edits of a slot no longer added become no-ops (applyEdit), so any subset
  * is a playable life.
  */
-export async function shrinkLife(steps: Step[], reproduces: Reproduces, options: ShrinkOptions): Promise<{ steps: Step[]; violations?: Violation[]; runs: number }> {
+export async function shrinkLife(steps: Step[], reproduces: Reproduces, options: ShrinkOptions & { inert?: number[] }): Promise<{ steps: Step[]; violations?: Violation[]; runs: number }> {
   const started = Date.now();
   let runs = 0;
   let current = steps;
   let violations: Violation[] | undefined;
+  // First, in one replay, every step the life itself saw change nothing: a replay costs a whole life, and
+  // ddmin's first halvings rarely keep both the opening world and the failing command.
+  const inert = new Set(options.inert ?? []);
+  if (inert.size && options.maxRuns > 0) {
+    const candidate = steps.filter((_, i) => !inert.has(i));
+    runs += 1;
+    const found = candidate.some((s) => "command" in s) ? await reproduces(candidate) : undefined;
+    if (found) {
+      current = candidate;
+      violations = found;
+    }
+  }
   let chunks = 2;
   const budgetLeft = () => runs < options.maxRuns && Date.now() - started < options.deadlineMs;
   while (current.length > 1 && budgetLeft()) {
