@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "examples/*/node_modules/", "examples/*/bin/", "coverage/", ".flows/", "bench/.project/"] },
+  { ignores: ["dist/", "node_modules/", "examples/*/node_modules/", "examples/*/bin/", "coverage/", ".flows/", ".fuzz/", "bench/.project/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,229 @@
+import type { RunResult } from "../harness/engine/flowStack";
+import type { ResourceState } from "../harness/engine/state";
+import type { AccountDecl, Command, ProgramDecl } from "./model";
+import type { WorldView, Write } from "./world";
+
+/** One broken invariant of /work/shared/api-contract.md ("(a)".."(h)", or "preview-writes"). */
+export interface Violation {
+  invariant: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "preview-writes";
+  /** The index of the step (in the life) whose command broke it. */
+  step: number;
+  message: string;
+}
+
+/** What the stack recorded of each account's identity: created or restored by it, or adopted (found live). */
+export interface Ownership {
+  owned: Map<string, "created" | "restored" | "adopted">;
+  /** Identities the stack itself deleted (a replacement's or destroy's predecessor): under recover/fail only these may be purged. */
+  deletedByStack: Set<string>;
+}
+
+/** Everything one command's check needs: the program as declared for it and as last applied, the worlds around it, what ARM was asked. */
+export interface CommandRecord {
+  step: number;
+  command: Command;
+  /** The program of this run (for destroy: the program the state was last updated with). */
+  program: ProgramDecl;
+  /** The program of the last update that ran before this command. */
+  applied: ProgramDecl;
+  before: WorldView;
+  after: WorldView;
+  writes: Write[];
+  /** The state before the command (what destroy and removals act on). */
+  stateBefore: ResourceState[];
+  result: RunResult;
+  /** For up: the preview of the same world right before. */
+  preview?: RunResult;
+  /** Text of faults injected for this command (failures they cause are not foreseeable). */
+  injectedFaults: string[];
+}
+
+const SOFT_DELETE_CONFLICTS = ["FlagMustBeSetForRestore", "CustomDomainInUse", "CanNotRestoreAnActiveResource"];
+const REPLACEMENT_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
+const ACCOUNT_TYPE = "azure-native:cognitiveservices:Account";
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const ok = (w: Write) => w.status < 400;
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+function declaring(program: ProgramDecl, name: string, group: string): AccountDecl[] {
+  return program.accounts.filter((a) => same(a.accountName, name) && same(a.resourceGroupName, group));
+}
+
+/** Whether a declaration lets the stack purge a soft-deleted account of its name (purge-before-recreate). */
+function permitsPurge(a: AccountDecl): boolean {
+  return a.form === "guard" || ((a.form === "reclaimable" || a.form === "transform") && a.ifSoftDeleted === "purge");
+}
+
+/** Whether the update replaced an azure-native account (a replacement deletes the old one first when the name is fixed). */
+function replacedAccount(record: CommandRecord): boolean {
+  return record.result.steps.some((s) => REPLACEMENT_OPS.has(s.op) && s.type === ACCOUNT_TYPE);
+}
+
+function retainedInState(record: CommandRecord, name: string, group: string): boolean {
+  return record.stateBefore.some((r) => r.retainOnDelete && typeof r.inputs.accountName === "string" && same(r.inputs.accountName, name) && same(String(r.inputs.resourceGroupName ?? ""), group));
+}
+
+/** (a) and (b) for each account delete; returns the identities whose delete was not allowed. */
+function checkDeletes(record: CommandRecord, ownership: Ownership, out: Violation[]): Set<string> {
+  const bad = new Set<string>();
+  const { command } = record;
+  for (const w of record.writes.filter((x) => x.action === "delete" && ok(x))) {
+    const what = `account '${w.name}' in '${w.group}'${w.id ? ` (internalId ${w.id.slice(0, 8)})` : ""}`;
+    if (w.id && ownership.owned.get(w.id) === "adopted") {
+      out.push({ invariant: "b", step: record.step, message: `${command.command} deleted ${what}, which the stack adopted (found live)` });
+      bad.add(w.id);
+      continue;
+    }
+    let allowed: boolean;
+    let why = "";
+    if (command.command === "destroy") {
+      allowed = !retainedInState(record, w.name, w.group);
+      why = "destroy deleted an account whose resource has retainOnDelete";
+    } else if (command.command === "up") {
+      const declared = declaring(record.program, w.name, w.group);
+      const replaceable = declared.filter((a) => a.form !== "recovered");
+      const stillRecovered = declared.some((a) => a.form === "recovered");
+      allowed = declared.length === 0 || (!stillRecovered && replaceable.length > 0 && (replacedAccount(record) || command.replace !== undefined));
+      why = stillRecovered
+        ? "up deleted an account a RecoveredAccount of the program still declares live"
+        : "up deleted an account the program still declares, with no replacement of it";
+    } else {
+      allowed = false;
+      why = `${command.command} deleted a live account`;
+    }
+    if (!allowed) {
+      out.push({ invariant: "a", step: record.step, message: `${why}: ${what}` });
+      if (w.id) bad.add(w.id);
+    }
+  }
+  return bad;
+}
+
+/** (a), (b) and (f) for each purge. */
+function checkPurges(record: CommandRecord, ownership: Ownership, badDeletes: Set<string>, out: Violation[]): void {
+  const { command } = record;
+  const deletedHere = new Set(record.writes.filter((w) => w.action === "delete" && ok(w) && w.id).map((w) => w.id as string));
+  for (const w of record.writes.filter((x) => x.action === "purge" && ok(x))) {
+    const what = `soft-deleted account '${w.name}' in '${w.group}' (${w.location})${w.id ? ` internalId ${w.id.slice(0, 8)}` : ""}`;
+    if (!w.id) continue; // nothing was there to purge
+    const wasLive = record.before.live.some((a) => a.id === w.id);
+    if (command.command === "preview" || command.command === "refresh") {
+      out.push({ invariant: wasLive ? "a" : "f", step: record.step, message: `${command.command} purged ${what}` });
+      continue;
+    }
+    if (ownership.owned.get(w.id) === "adopted") {
+      out.push({ invariant: "b", step: record.step, message: `${command.command} purged ${what}, which the stack adopted (found live)` });
+      continue;
+    }
+    if (wasLive && badDeletes.has(w.id)) {
+      out.push({ invariant: "a", step: record.step, message: `${command.command} deleted and purged live ${what}` });
+      continue;
+    }
+    const programs = command.command === "destroy" ? [record.program, record.applied] : [record.program];
+    const governing = programs.flatMap((p) => declaring(p, w.name, w.group));
+    const own = ownership.owned.has(w.id) && (deletedHere.has(w.id) || ownership.deletedByStack.has(w.id));
+    if (own) continue; // the stack's own predecessor, or its own account on destroy / removal
+    if (governing.some(permitsPurge)) continue; // purge-before-recreate the program declares
+    const policy = governing.length ? governing.map((a) => `${a.form}${a.form === "guard" ? "" : ` ifSoftDeleted=${a.ifSoftDeleted}`}`).join(", ") : "no resource of the program declares the name";
+    out.push({ invariant: "f", step: record.step, message: `${command.command} purged ${what} that the stack did not record (${policy})` });
+  }
+}
+
+/** (c), (d) and (g): what an up met and did, against the preview of the same world right before it. */
+function checkAgainstPreview(record: CommandRecord, out: Violation[]): void {
+  const { preview, result } = record;
+  if (!preview) return;
+  const conflict = SOFT_DELETE_CONFLICTS.find((code) => result.output.includes(code));
+  if (conflict && preview.ok) {
+    out.push({ invariant: "c", step: record.step, message: `up failed with ${conflict} after a preview that succeeded (preview must fail first, naming the holder)` });
+  }
+  for (const w of record.writes.filter(ok)) {
+    if (w.action === "purge" && w.id && !new RegExp(`purge[^\\n]*'${escape(w.name)}'[^\\n]*permanent|'${escape(w.name)}'[^\\n]*purge[^\\n]*permanent`, "i").test(preview.output)) {
+      out.push({ invariant: "d", step: record.step, message: `up purged '${w.name}' in '${w.group}'; its preview did not name that purge as permanent` });
+    }
+    if (w.action === "restore" && !new RegExp(`restore[^\\n]*'${escape(w.name)}'`, "i").test(preview.output)) {
+      out.push({ invariant: "d", step: record.step, message: `up restored '${w.name}' in '${w.group}'; its preview did not name that restore` });
+    }
+  }
+  if (record.writes.some((w) => w.action === "delete" && ok(w)) && !preview.steps.some((s) => ["delete", "replace", "delete-replaced"].includes(s.op))) {
+    out.push({ invariant: "d", step: record.step, message: "up deleted an account; its preview showed no delete or replacement" });
+  }
+  const purged = record.writes.filter((w) => w.action === "purge" && ok(w) && w.id);
+  if (!result.ok && purged.length) {
+    const injected = record.injectedFaults.some((f) => result.output.includes(f));
+    const foreseeable = !preview.ok || /ResourceGroupNotFound|CustomDomainInUse/.test(result.output);
+    if (foreseeable && !injected) {
+      out.push({ invariant: "g", step: record.step, message: `up purged ${purged.map((w) => `'${w.name}'`).join(", ")} then failed for a reason ${preview.ok ? "preview could foresee" : "its preview had already reported"}: ${firstError(result)}` });
+    }
+  }
+}
+
+/** (h): after a successful up, the `restored` / `purged` outputs of each slot match what this up did to its account. */
+function checkOutputs(record: CommandRecord, out: Violation[]): void {
+  const { result } = record;
+  if (!result.ok || record.command.command !== "up") return;
+  for (const a of record.program.accounts) {
+    const mine = (action: Write["action"]) => record.writes.some((w) => w.action === action && ok(w) && w.id && same(w.name, a.accountName) && same(w.group, a.resourceGroupName));
+    const created = result.steps.some((s) => s.name === a.resourceName && (s.op === "create" || s.op === "replace" || s.op === "create-replacement"));
+    const restored = result.outputs[`${a.slot}_restored`];
+    const purged = result.outputs[`${a.slot}_purged`];
+    if (a.form === "recovered" || a.form === "reclaimable") {
+      if (mine("restore") && created && restored !== true) out.push({ invariant: "h", step: record.step, message: `${a.resourceName} restored '${a.accountName}' but its output restored is ${JSON.stringify(restored)}` });
+      if (!mine("restore") && created && restored === true) out.push({ invariant: "h", step: record.step, message: `${a.resourceName} was created without a restore of '${a.accountName}' but its output restored is true` });
+    }
+    if (a.form === "reclaimable") {
+      if (mine("purge") && created && purged !== true) out.push({ invariant: "h", step: record.step, message: `${a.resourceName}'s create purged '${a.accountName}' but its output purged is ${JSON.stringify(purged)}` });
+      if (!mine("purge") && created && purged === true) out.push({ invariant: "h", step: record.step, message: `${a.resourceName} was created without a purge of '${a.accountName}' but its output purged is true` });
+    }
+    if (a.form === "guard") {
+      const guardRan = result.steps.some((s) => s.name === `${a.resourceName}-guard` && (s.op === "create" || s.op === "update" || s.op === "replace"));
+      if (guardRan && purged === true && !mine("purge")) out.push({ invariant: "h", step: record.step, message: `guard ${a.resourceName}-guard says purged but this up purged no '${a.accountName}'` });
+    }
+  }
+}
+
+function firstError(result: RunResult): string {
+  const line = result.output.split("\n").find((l) => l.includes("error:") && !/error: (update|preview|destroy|refresh) failed/.test(l));
+  return (line ?? result.error ?? "").trim().slice(0, 300);
+}
+
+/** Every invariant one command can be held to from outside. */
+export function checkCommand(record: CommandRecord, ownership: Ownership): Violation[] {
+  const out: Violation[] = [];
+  if (record.command.command === "preview" && record.writes.length) {
+    out.push({ invariant: "preview-writes", step: record.step, message: `preview sent ${record.writes.map((w) => `${w.action} '${w.name}'`).join(", ")} (check never writes)` });
+  }
+  const badDeletes = checkDeletes(record, ownership, out);
+  checkPurges(record, ownership, badDeletes, out);
+  if (record.command.command === "up") {
+    checkAgainstPreview(record, out);
+    checkOutputs(record, out);
+  }
+  return out;
+}
+
+/** (e): the up right after a successful one changes nothing. */
+export function checkConverged(step: number, result: RunResult, writes: Write[]): Violation[] {
+  const changed = result.steps.filter((s) => s.op !== "same" && !s.urn.includes("::pulumi:providers:")).map((s) => `${s.op} ${s.name}`);
+  const wrote = writes.filter((w) => ok(w) && (w.action !== "purge" || w.id)).map((w) => `${w.action} '${w.name}'`);
+  if (!result.ok || changed.length || wrote.length) {
+    return [{ invariant: "e", step, message: `the up after a successful up was not a no-op: ${[...changed, ...wrote].join(", ") || firstError(result)}` }];
+  }
+  return [];
+}
+
+/** Records identities after a command: created, restored, deleted by the stack, and adopted (a RecoveredAccount that restored nothing). */
+export function recordOwnership(record: CommandRecord, ownership: Ownership): void {
+  for (const w of record.writes.filter(ok)) {
+    if (!w.id) continue;
+    if (w.action === "create") ownership.owned.set(w.id, "created");
+    if (w.action === "restore") ownership.owned.set(w.id, "restored");
+    if (w.action === "delete") ownership.deletedByStack.add(w.id);
+  }
+  if (record.command.command !== "up" || !record.result.ok) return;
+  for (const a of record.program.accounts.filter((x) => x.form === "recovered")) {
+    if (record.result.outputs[`${a.slot}_restored`] !== false) continue;
+    const live = record.after.live.find((x) => same(x.name, a.accountName) && same(x.group, a.resourceGroupName));
+    if (live && !ownership.owned.has(live.id)) ownership.owned.set(live.id, "adopted");
+  }
+}

@@ -1,0 +1,68 @@
+import { generateLife, lifeSeed } from "../fuzz/generate";
+import { runLife } from "../fuzz/life";
+import type { Step } from "../fuzz/model";
+import { flowRow } from "../fuzz/row";
+import { shrinkLife } from "../fuzz/shrink";
+import { useEmulator } from "./harness/emulator";
+
+/**
+ * The fuzzer's own machinery can fail: a known-bad world (a live account
+ * deleted and purged inside a command's window, as if the stack had done
+ * it) is reported as a violation of (a), shrunk to the steps that matter and
+ * printed as a row; an innocent world is not; and a seed replays the same
+ * life. No program runs here (refresh of an empty stack), so it takes seconds.
+ */
+const ctx = useEmulator();
+jest.setTimeout(60_000);
+
+const account = { slot: "a0", form: "recovered" as const, resourceName: "a0-recovered", aliases: [], accountName: "fz-alpha", resourceGroupName: "rg-fuzz-a", location: "eastus", customSubDomainName: "fz-alpha", ifSoftDeleted: "recover" as const, purgeOnDestroy: false, protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], tag: "v1" };
+
+const BAD: Step[] = [
+  { event: "clock", hours: 1 },
+  { edit: "add", decl: account },
+  { event: "foreign", name: "fz-alpha", group: "rg-fuzz-a", subdomain: "fz-alpha", deleted: false },
+  { event: "foreign", name: "fz-beta", group: "rg-fuzz-a", subdomain: "fz-beta", deleted: true },
+  { command: "refresh" },
+  { event: "sabotage", name: "fz-alpha" },
+  { command: "refresh" },
+  { command: "refresh" },
+];
+
+const verdict = (violations: { invariant: string; step: number; message: string }[]) => violations.map((v) => `${v.invariant}@${v.step}: ${v.message.replace(/internalId [0-9a-f]+/g, "internalId …")}`);
+
+it("a seed always generates the same life, and two seeds differ", () => {
+  const shape = { commands: 6 };
+  expect(generateLife(lifeSeed(7, 3), shape)).toEqual(generateLife(lifeSeed(7, 3), shape));
+  expect(generateLife(lifeSeed(7, 3), shape)).not.toEqual(generateLife(lifeSeed(7, 4), shape));
+  expect(generateLife(lifeSeed(7, 3), shape).filter((s) => "command" in s)).toHaveLength(6);
+});
+
+it("reports a live account deleted and purged during a command as a violation of (a), the same on replay", async () => {
+  const first = await runLife(ctx.emulator, BAD);
+  expect(verdict(first.violations)).toEqual([expect.stringMatching(/^a@6: refresh deleted a live account: account 'fz-alpha' in 'rg-fuzz-a'/), expect.stringMatching(/^a@6: refresh purged soft-deleted account 'fz-alpha'/)]);
+  expect(first.ran).toBe(7); // the life stops at the command that broke an invariant
+  const again = await runLife(ctx.emulator, BAD);
+  expect(verdict(again.violations)).toEqual(verdict(first.violations));
+});
+
+it("shrinks the bad life to the steps that matter and prints a row that names the violation", async () => {
+  const reproduces = async (steps: Step[]) => {
+    const { violations } = await runLife(ctx.emulator, steps);
+    return violations.some((v) => v.invariant === "a") ? violations : undefined;
+  };
+  const { inert } = await runLife(ctx.emulator, BAD);
+  expect(inert).toEqual([4]); // the refresh of an empty stack changed nothing: shrinking drops it first
+  const shrunk = await shrinkLife(BAD, reproduces, { maxRuns: 40, deadlineMs: 30_000, inert });
+  expect(shrunk.steps).toEqual([BAD[2], BAD[5], { command: "refresh" }]);
+  const row = flowRow(7, 0, shrunk.steps, shrunk.violations!);
+  expect(row).toContain("fuzz seed 7 life 0: (a) refresh deleted a live account");
+  expect(row).toContain('{"event":"sabotage","name":"fz-alpha"}');
+});
+
+it("reports nothing when the world changes only between commands", async () => {
+  const innocent: Step[] = BAD.filter((s) => !("event" in s && s.event === "sabotage"));
+  innocent.splice(5, 0, { event: "deleteAccount", name: "fz-alpha" }, { event: "purgeAccount", name: "fz-alpha" });
+  const result = await runLife(ctx.emulator, innocent);
+  expect(result.violations).toEqual([]);
+  expect(result.commands).toBe(3);
+});
