@@ -67,6 +67,8 @@ export interface Held {
   deletedSameName: DeletedFacts[];
   /** Another account (soft-deleted or live) holding the declared `customSubDomainName`. */
   subdomainHolder?: { state: "soft-deleted"; account: DeletedFacts } | { state: "live"; account: LiveFacts };
+  /** Soft-deleted accounts of the declared name in other groups of the subscription (named in a refusal's hint). */
+  sameNameElsewhere?: DeletedFacts[];
   /** Why the soft-deleted account in the declared region cannot be restored (retention, key vault, storage), when it cannot. */
   restoreBlocker?: string;
 }
@@ -105,7 +107,7 @@ export function decide(declared: Declared, held: Held, owned: Owned): Decision {
       kind: "refuse",
       property: "resourceGroupName",
       reason: `resource group '${c.resourceGroupName}' does not exist, so account '${c.accountName}' cannot be created or restored there; nothing was purged or restored`,
-      fix: `create resource group '${c.resourceGroupName}' first (declare it in the program, or az group create --name ${c.resourceGroupName} --location ${c.location}), or set resourceGroupName to an existing group`,
+      fix: `create resource group '${c.resourceGroupName}' first (a deleted group cannot be recovered: recreate it with the same name, in the program or with az group create --name ${c.resourceGroupName} --location ${c.location}), or set resourceGroupName to an existing group`,
     };
   }
   const subdomain = refusedSubdomain(declared, held, owned);
@@ -113,9 +115,13 @@ export function decide(declared: Declared, held: Held, owned: Owned): Decision {
   if (held.live) return decideLive(declared, c, held.live, held);
   const inRegion = held.deletedSameName.filter((d) => d.location === c.location);
   const elsewhere = held.deletedSameName.filter((d) => d.location !== c.location);
-  const own = held.deletedSameName.filter((d) => isOwned(owned, d));
+  // "Own predecessor" is an account this stack recorded that a replacement deleted, met right before the create. The
+  // policy's own decision (plan) treats its account in the declared region like any other: an account deleted out
+  // of band (and found by a refresh) is restored under "recover", refused under "fail", never purged as "own".
+  const isForeign = (d: DeletedFacts): boolean => !isOwned(owned, d) || (declared.asker === "plan" && d.location === c.location);
+  const own = held.deletedSameName.filter((d) => !isForeign(d));
   const ownSubdomainHolder = held.subdomainHolder?.state === "soft-deleted" && isOwned(owned, held.subdomainHolder.account) ? [held.subdomainHolder.account] : [];
-  const foreign = held.deletedSameName.filter((d) => !isOwned(owned, d));
+  const foreign = held.deletedSameName.filter(isForeign);
   // The create that carries the restore flag restores the account in the declared region: nothing to purge for it.
   if (declared.restoreFlag && inRegion.length && declared.asker !== "plan") {
     return { kind: "restore", deleted: inRegion[0], reason: "the create carries the restore flag the policy set" };
@@ -125,13 +131,13 @@ export function decide(declared: Declared, held: Held, owned: Owned): Decision {
     case "purge":
       return purgeThenCreate([...held.deletedSameName, ...ownSubdomainHolder], declared.policy === "guard" ? "the guard purges every soft-deleted account holding the name" : 'ifSoftDeleted is "purge"');
     case "recover": {
-      const restorable = inRegion.find((d) => !isOwned(owned, d));
+      const restorable = inRegion.find(isForeign);
       if (restorable && declared.asker === "plan") {
         if (held.restoreBlocker) return { kind: "refuse", property: "ifSoftDeleted", reason: held.restoreBlocker, fix: 'meet the prerequisite named, or set ifSoftDeleted: "purge" to create a new account under the name' };
         return { kind: "restore", deleted: restorable, reason: 'ifSoftDeleted is "recover" and the soft-deleted account is not this stack\'s own predecessor' };
       }
       if (restorable) return deletedSince(c, restorable, "recover");
-      if (elsewhere.some((d) => !isOwned(owned, d))) return otherRegion(c, elsewhere.filter((d) => !isOwned(owned, d)), "recover");
+      if (elsewhere.some(isForeign)) return otherRegion(c, elsewhere.filter(isForeign), "recover");
       return purgeThenCreate([...own, ...ownSubdomainHolder], "only this stack's own predecessor is purged");
     }
     case "fail":
@@ -181,13 +187,14 @@ function decideRecovery(c: AccountCoordinates, held: Held): Decision {
   if (deleted) {
     if (held.restoreBlocker) return { kind: "refuse", property: "accountName", reason: held.restoreBlocker, fix: "meet the prerequisite named, then run again" };
     if (held.groupExists === false) {
-      return { kind: "refuse", property: "resourceGroupName", reason: `cannot recover soft-deleted account ${describeAccount(c)}: resource group '${c.resourceGroupName}' does not exist`, fix: `recreate the group with the same name (location '${c.location}') first; a deleted resource group cannot be recovered` };
+      return { kind: "refuse", property: "accountName", reason: `cannot recover soft-deleted account ${describeAccount(c)}: resource group '${c.resourceGroupName}' does not exist`, fix: `a deleted resource group cannot be recovered; recreate it with the same name (location '${c.location}') first` };
     }
     return { kind: "restore", deleted, reason: "the account is soft-deleted in the declared region" };
   }
-  const hint = held.deletedSameName.length
-    ? ` A soft-deleted account of that name exists elsewhere in the group: ${held.deletedSameName.map((d) => `location '${d.location}' (${d.id})`).join("; ")}. Check the location input.`
-    : " No soft-deleted account of that name exists in that group: it was purged, or its 48-hour retention expired, so it cannot be recovered.";
+  const elsewhere = [...held.deletedSameName, ...(held.sameNameElsewhere ?? [])];
+  const hint = elsewhere.length
+    ? ` A soft-deleted account of that name exists elsewhere in the subscription: ${elsewhere.map((d) => `resource group '${d.resourceGroupName}', location '${d.location}' (${d.id})`).join("; ")}. Check the location and resourceGroupName inputs.`
+    : " No soft-deleted account of that name exists anywhere in the subscription: it was purged, or its 48-hour retention expired, so it cannot be recovered.";
   return {
     kind: "refuse",
     property: "accountName",
@@ -247,6 +254,8 @@ export interface Voice {
   purgeOnDestroy?: boolean;
   /** The guard itself (not its hooks): "nothing to purge" rather than "create". */
   guardResource?: boolean;
+  /** The account's hooks restore with a request of their own (before an update), not through azure-native's restore flag. */
+  restoreRequest?: boolean;
 }
 
 /** The line preview prints, and up prints before acting, for a decision. */
@@ -272,6 +281,7 @@ export function sentenceOf(declared: Declared, decision: Decision, voice: Voice 
           (voice.purgeOnDestroy ? "destroy will delete it again and purge it (permanent: a purged account cannot be recovered)" : "destroy will delete it again (Azure keeps it soft-deleted, recoverable, for 48 hours)")
         );
       }
+      if (voice.restoreRequest) return `up will restore soft-deleted account ${describeFacts(d)}, deleted at ${d.deletionDate ?? "?"}, with a restore request before the account's update (keeps its keys, endpoint and data)`;
       return `up will restore soft-deleted account ${describeFacts(d)}, deleted at ${d.deletionDate ?? "?"}, through azure-native's restore flag (keeps its keys, endpoint and data)`;
     }
     case "replace":
@@ -285,7 +295,7 @@ export function sentenceOf(declared: Declared, decision: Decision, voice: Voice 
         )
         .join("\n");
     case "refuse":
-      return `${decision.reason}. Fix: ${decision.fix}.`;
+      return `${decision.reason.replace(/\.$/, "")}. Fix: ${decision.fix}.`;
   }
 }
 

@@ -22,6 +22,8 @@ export interface SoftDeletePolicyArgs {
   accountFingerprint?: pulumi.Input<string>;
   /** The account's `retainOnDelete`: a retained account is never purged on destroy. */
   retained?: pulumi.Input<boolean>;
+  /** The account's `properties.customSubDomainName`: a second name, unique across Azure, that a soft-deleted account keeps holding. */
+  customSubDomainName?: pulumi.Input<string | undefined>;
 }
 
 /** The deployment-time decision of a {@link ReclaimableAccount}; use the component rather than this directly. */
@@ -36,12 +38,14 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
   declare public readonly restored: pulumi.Output<boolean>;
   /** True when this policy purged a soft-deleted account. */
   declare public readonly purged: pulumi.Output<boolean>;
+  /** Identities (ARM id, internalId) of the accounts this stack created, restored or kept under this policy: "own" means recorded here. */
+  declare public readonly owned: pulumi.Output<{ id: string; internalId?: string }[] | undefined>;
 
   constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       softDeletePolicyProvider,
       name,
-      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined },
+      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined },
       opts,
       "cognitive-reclaim",
       "SoftDeletePolicy",

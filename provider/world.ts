@@ -67,6 +67,7 @@ export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, cu
   const held: Held = {
     live: live ? liveFacts(c, live) : undefined,
     deletedSameName,
+    sameNameElsewhere: listing.filter((d) => sameText(d.accountName, c.accountName) && !sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts),
     subdomainHolder: holder ? { state: "soft-deleted", account: deletedFacts(holder) } : undefined,
   };
   if (looking.group) held.groupExists = live ? true : await groupExists(session, c.resourceGroupName, options);

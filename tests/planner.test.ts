@@ -67,6 +67,8 @@ const ROWS: Row[] = [
   { why: "recover purges its own predecessor before the replacement's create", found: ownHere, policy: "recover", asker: "create", kind: "purge-then-create", purges: [OURS] },
   { why: "fail purges its own predecessor too", found: ownHere, policy: "fail", asker: "create", kind: "purge-then-create", purges: [OURS] },
   { why: "a create refused by Azure is retried after purging its own predecessor", found: ownHere, policy: "recover", asker: "retry", kind: "purge-then-create", purges: [OURS] },
+  { why: "the policy restores its own account deleted out of band (found by a refresh): own means deleted by a replacement, met before the create", found: ownHere, policy: "recover", asker: "plan", kind: "restore" },
+  { why: "under fail, its own account deleted out of band is refused, not purged", found: ownHere, policy: "fail", asker: "plan", kind: "refuse" },
   // The same name soft-deleted in another region of the group.
   { why: "recover refuses another's account in another region with a fix that does not loop", found: foreignElsewhere, policy: "recover", asker: "plan", kind: "refuse", says: "set location to 'westus'" },
   { why: "recover refuses it before the create as well", found: foreignElsewhere, policy: "recover", asker: "create", kind: "refuse" },

@@ -1,10 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
+import { declareIntent } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
-import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "../purge";
+import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
+import { decide, type Decision, type Declared, purgesOf, sentenceOf } from "../planner";
+import { deletedFacts } from "../world";
+import type { ArmSession, DeletedAccountDetails } from "../azureSession";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 
 /** The guard's state: its resolved inputs plus what its last create or update did. */
@@ -32,11 +36,26 @@ function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAc
   } satisfies PurgedDeletedAccountOutputs);
 }
 
+/**
+ * What the guard's own step does, decided by the planner: purge the
+ * soft-deleted account of its name at its coordinates ("here"; the hooks of
+ * the guarded account also clear the name in the group's other regions, named
+ * in their preview). Its group may be gone, so it is not looked up.
+ */
+async function plan(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<{ declared: Declared; decision: Decision; deleted?: DeletedAccountDetails }> {
+  // One request: the guard's own step watches its coordinates only; a live account there is never its business.
+  const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
+  const declared: Declared = { account: c, policy: "guard", asker: "plan" };
+  return { declared, decision: decide(declared, { deletedSameName: deleted ? [deletedFacts(deleted)] : [] }, { identities: [] }), deleted };
+}
+
 async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
-  return runHook(
-    accountHookOptions("purge of soft-deleted account", c),
-    async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
-  );
+  return runHook(accountHookOptions("purge of soft-deleted account", c), async (run) => {
+    const session = await armSession(c.subscriptionId);
+    const { declared, decision, deleted } = await plan(session, c, run.signal);
+    report(`PurgedDeletedAccount: ${sentenceOf(declared, decision, { guardResource: true })}`);
+    return deleted && purgesOf(decision).length ? purgeFound(session, c, deleted, run) : { purged: false };
+  });
 }
 
 const stateOf = (props: Record<string, unknown>) => recordedOutputs<PurgedDeletedAccountOutputs>(props);
@@ -55,12 +74,14 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
     const isNew = !olds || olds.accountName === undefined;
-    if (isNew && checked.allKnown) {
+    if (checked.allKnown) {
+      const contradiction = declareIntent(pickInputs(checked.inputs), "purge", "PurgedDeletedAccount guard");
+      if (contradiction) failures.push({ property: "accountName", reason: contradiction });
+    }
+    if (isNew && checked.allKnown && !failures.length) {
       const c = pickInputs(checked.inputs);
-      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => ({
-        deleted: await (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
-      }));
-      if (found) report(`PurgedDeletedAccount: ${purgePlanLine(c, found.deleted)}`);
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, run.signal));
+      if (found) report(`PurgedDeletedAccount: ${sentenceOf(found.declared, found.decision, { guardResource: true })}`);
     }
     return { inputs: checked.inputs, failures };
   },
@@ -106,7 +127,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       report(`leaving account ${describeAccount(c)} as it is (purgeOnDestroy is false)`);
       return;
     }
-    await purge(c);
+    await runHook(accountHookOptions("purge on destroy of soft-deleted account", c), async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run));
   },
 };
 

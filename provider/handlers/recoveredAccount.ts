@@ -1,11 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type LiveAccount } from "../azureSession";
-import { accountKey, claimAccount, handOverAccount, isClaimed, isHandedOver } from "../claims";
+import { accountKey, claimAccount, declareIntent, handOverAccount, isClaimed, isHandedOver } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "../purge";
-import { planRecovery, recoverOrAdopt, recoveryPlanLine } from "../recovery";
+import { decideRecovery, recoverAsDecided } from "../recovery";
+import { sentenceOf } from "../planner";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 
 /** The recovered account's state. */
@@ -56,13 +57,15 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const c = pickInputs(checked.inputs);
     // This update declares the account live: a predecessor's delete later in the same update must leave it be.
     claimAccount(c);
+    const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)");
+    if (contradiction) return { inputs: checked.inputs, failures: [{ property: "accountName", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew || identityChanged(olds, c)) {
       const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
-        planRecovery(await armSession(c.subscriptionId), c, run.signal),
+        decideRecovery(await armSession(c.subscriptionId), c, run.signal),
       );
-      if (plan?.kind === "impossible") failures.push({ property: plan.property, reason: plan.reason });
-      else if (plan) report(`RecoveredAccount: ${recoveryPlanLine(c, plan)}`);
+      if (plan?.decision.kind === "refuse") failures.push({ property: plan.decision.property, reason: sentenceOf(plan.declared, plan.decision) });
+      else if (plan) report(`RecoveredAccount: ${sentenceOf(plan.declared, plan.decision, { purgeOnDestroy: c.purgeOnDestroy })}`);
     }
     return { inputs: checked.inputs, failures };
   },
@@ -84,7 +87,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async create(inputs) {
     const c = pickInputs(inputs);
     const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
-      recoverOrAdopt(await armSession(c.subscriptionId), c, run),
+      recoverAsDecided(await armSession(c.subscriptionId), c, run),
     );
     const owned = restored || isHandedOver(c);
     return { id: account.id, outs: recoveredOutputs(c, account, owned) };
