@@ -48,17 +48,17 @@ export async function heldAccounts(emulator: RunningEmulator): Promise<HeldAccou
   return [...Object.values(state.accounts).map((a) => view(a, false)), ...Object.values(state.deletedAccounts).map((d) => view(d.account, true))];
 }
 
-/** The identities (`internalId`) a stack's state records, wherever its resources keep them. */
+/**
+ * Every string a stack's state records in its resources' outputs: an
+ * account's identity (`internalId`) counts as recorded wherever the package
+ * keeps it (azure-native's `properties.internalId`, or a field of the package's own).
+ */
 export function recordedIdentities(world: FlowWorld): Set<string> {
   const found = new Set<string>();
   const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (k === "internalId" && typeof v === "string") found.add(v);
-        else walk(v);
-      }
-    }
+    if (typeof value === "string") found.add(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === "object") Object.values(value).forEach(walk);
   };
   for (const r of world.stack.resources()) walk(r.outputs);
   return found;
@@ -246,4 +246,11 @@ export async function refuseNextAccountPut(emulator: RunningEmulator, name: stri
       body: { error: { code: "InsufficientQuota", message: "This operation require 120 new capacity in quota Tokens Per Minute (thousands), which is bigger than the current available capacity 0." } },
     },
   });
+}
+
+/** Preview (or up) has one line that says all of `parts`, in any order: how a user reads "it names the purge of X in G, as permanent". */
+export function expectLine(run: RunResult, parts: (string | RegExp)[]): void {
+  const has = (line: string) => parts.every((p) => (typeof p === "string" ? line.includes(p) : p.test(line)));
+  const found = run.output.split("\n").some(has);
+  expect({ line: parts.map(String), found, output: found ? "" : run.output }).toEqual({ line: parts.map(String), found: true, output: "" });
 }
