@@ -126,6 +126,38 @@ export function previewNamesDeletes(preview: RunResult, deletes: string[], decla
   }
 }
 
+/** What one run did and what was true before it: the facts invariants (a), (b), (f) and (g) are judged on. */
+export interface RunFacts {
+  before: HeldAccount[];
+  recorded: Set<string>;
+  adopted: { name: string; group: string }[];
+  touched: AccountTouch[];
+  /** The run's error, when it failed. */
+  failed?: string;
+  /** Names of the accounts purged (the events' view, for (g)). */
+  purges: string[];
+}
+
+/** The invariants (a), (b), (f), (g) a run broke, one sentence each (empty when it kept them). */
+export function brokenInvariants(facts: RunFacts, rules: { policy?: Policy; unforeseeableFailure?: boolean } = {}): string[] {
+  const { before, recorded, adopted, touched } = facts;
+  const broken: string[] = [];
+  for (const t of touched) {
+    const account = accountTouched(t, before);
+    const what = `${t.action} of '${t.name}' in '${t.group}'${t.location ? ` (${t.location})` : ""}`;
+    // (a) A stack deletes only an account it recorded; a purge of an account live before the run follows this stack's own delete of it.
+    if (account && !account.deleted && !recorded.has(account.internalId)) broken.push(`(a) ${what}: a live account this stack did not record`);
+    if (t.action === "purge" && account && !account.deleted && !touched.some((d) => d.action === "delete" && d.name === t.name && d.group === t.group)) broken.push(`(a) ${what}: purged while live before the run, not deleted by it`);
+    // (b) An adopted account is never deleted or purged.
+    if (adopted.some((a) => a.name === t.name && a.group === t.group)) broken.push(`(b) ${what}: an account this stack adopted`);
+    // (f) Under "recover" and "fail", only the stack's own recorded predecessor is purged.
+    if (t.action === "purge" && (rules.policy === "recover" || rules.policy === "fail") && !(account && recorded.has(account.internalId))) broken.push(`(f) ${what} under "${rules.policy}": not an identity this stack recorded`);
+  }
+  // (g) Nothing is purged by an up that then fails for a reason preview could foresee.
+  if (facts.failed && !rules.unforeseeableFailure && facts.purges.length) broken.push(`(g) up failed (${facts.failed}) after purging ${facts.purges.join(", ")}`);
+  return broken;
+}
+
 export interface HeldRun {
   result: RunResult;
   events: ArmEvents;
@@ -147,20 +179,7 @@ export async function upHeld(world: FlowWorld, options: RunOptions & { preview?:
   const start = (await world.emulator.control.requests()).length;
   const ran = await world.up(options);
   const touched = touchesOf((await world.emulator.control.requests()).slice(start));
-  const broken: string[] = [];
-  for (const t of touched) {
-    const account = accountTouched(t, before);
-    const what = `${t.action} of '${t.name}' in '${t.group}'${t.location ? ` (${t.location})` : ""}`;
-    // (a) A stack deletes only an account it recorded; a purge of an account live before the run follows this stack's own delete of it.
-    if (account && !account.deleted && !recorded.has(account.internalId)) broken.push(`(a) ${what}: a live account this stack did not record`);
-    if (t.action === "purge" && account && !account.deleted && !touched.some((d) => d.action === "delete" && d.name === t.name && d.group === t.group)) broken.push(`(a) ${what}: purged while live before the run, not deleted by it`);
-    // (b) An adopted account is never deleted or purged.
-    if (adopted.some((a) => a.name === t.name && a.group === t.group)) broken.push(`(b) ${what}: an account this stack adopted`);
-    // (f) Under "recover" and "fail", only the stack's own recorded predecessor is purged.
-    if (t.action === "purge" && (rules.policy === "recover" || rules.policy === "fail") && !(account && recorded.has(account.internalId))) broken.push(`(f) ${what} under "${rules.policy}": not an identity this stack recorded`);
-  }
-  // (g) Nothing is purged by an up that then fails for a reason preview could foresee.
-  if (!ran.result.ok && !rules.unforeseeableFailure && ran.events.purges.length) broken.push(`(g) up failed (${ran.result.error}) after purging ${ran.events.purges.join(", ")}`);
+  const broken = brokenInvariants({ before, recorded, adopted, touched, failed: ran.result.ok ? undefined : (ran.result.error ?? "failed"), purges: ran.events.purges }, rules);
   expect(broken).toEqual([]);
   if (options.preview !== false) previewNamesDeletes(ran.preview, ran.events.accountDeletes, declared);
   return { ...ran, touched };
