@@ -206,7 +206,9 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
   // While the policy's outputs are not known (it decides in this update), the policy's own preview line says what happens; the hooks say what differs.
   const restoreFlag = guarded.ifSoftDeleted === undefined ? false : await knownValue(guarded.restore);
   const asker: Asker = restoreFlag === undefined ? "plan" : "create";
-  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy, asker, restoreFlag: restoreFlag ?? restores(inputs) };
+  // At preview a group the program creates does not exist yet, and the policy's own preview refuses a missing one:
+  // the hooks refuse a missing group only at up, right before the create.
+  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy, asker, restoreFlag: restoreFlag ?? restores(inputs), groupDeclared: true };
   const found = await previewLookup(guarded.name, `what account ${c.accountName}'s create will meet`, c.subscriptionId, async (run) => ({
     held: await lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }),
   }));

@@ -57,6 +57,8 @@ export interface Declared {
   asker: Asker;
   /** The create carries azure-native's `properties.restore: true`: the policy decided to restore. */
   restoreFlag?: boolean;
+  /** The resource group is a resource of the same program (created before the account): a missing group is not refused. */
+  groupDeclared?: boolean;
 }
 
 /** What Azure holds around the declared account at one moment. */
@@ -104,7 +106,7 @@ export function decide(declared: Declared, held: Held, owned: Owned): Decision {
   const c = declared.account;
   if (!c) return { kind: "undecided", reason: "an input is not known yet" };
   if (declared.asker === "recover") return decideRecovery(c, held);
-  if (held.groupExists === false) {
+  if (held.groupExists === false && !declared.groupDeclared) {
     return {
       kind: "refuse",
       property: "resourceGroupName",

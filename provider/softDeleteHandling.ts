@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { accountHookBinding } from "./accountHooks";
-import { runsUnderMocks } from "./programRuntime";
+import { comesFromResource, runsUnderMocks } from "./programRuntime";
 import { type IfSoftDeleted, SoftDeletePolicy } from "./softDeletePolicy";
 
 /**
@@ -114,6 +114,7 @@ export function attachSoftDeleteHandling(
       accountFingerprint: fingerprint,
       customSubDomainName: pulumi.output(account.properties as pulumi.Input<Record<string, unknown> | undefined>).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined)),
       retained: options.retainOnDelete ?? false,
+      groupDeclared: pulumi.output(comesFromResource(account.resourceGroupName)),
     },
     { parent: options.parent, dependsOn: options.dependsOn },
   );

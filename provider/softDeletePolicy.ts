@@ -24,6 +24,8 @@ export interface SoftDeletePolicyArgs {
   retained?: pulumi.Input<boolean>;
   /** The account's `properties.customSubDomainName`: a second name, unique across Azure, that a soft-deleted account keeps holding. */
   customSubDomainName?: pulumi.Input<string | undefined>;
+  /** The account's resource group is a resource of the same program: its absence at preview is not refused. */
+  groupDeclared?: pulumi.Input<boolean>;
 }
 
 /** The deployment-time decision of a {@link ReclaimableAccount}; use the component rather than this directly. */

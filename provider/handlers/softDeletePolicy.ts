@@ -119,11 +119,11 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const policyValue = news.ifSoftDeleted ?? "recover";
     const broken = policyValue === UNKNOWN ? undefined : checkPolicy(policyValue);
     if (broken) failures.push({ property: "ifSoftDeleted", reason: broken });
-    for (const [name, type] of [["accountFingerprint", "string"], ["retained", "boolean"], ["customSubDomainName", "string"]] as const) {
+    for (const [name, type] of [["accountFingerprint", "string"], ["retained", "boolean"], ["customSubDomainName", "string"], ["groupDeclared", "boolean"]] as const) {
       const value = news[name];
       if (value !== undefined && value !== UNKNOWN && typeof value !== type) failures.push({ property: name, reason: `${name} must be a ${type}, got ${JSON.stringify(value)}` });
     }
-    const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false, customSubDomainName: news.customSubDomainName });
+    const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false, customSubDomainName: news.customSubDomainName, groupDeclared: news.groupDeclared });
     if (!checked.allKnown || failures.length || policyValue === UNKNOWN) {
       const accountName = typeof news.accountName === "string" && news.accountName !== UNKNOWN ? news.accountName : undefined;
       if (!failures.length && (!olds || olds.accountName === undefined)) report(`ReclaimableAccount: ${sentenceOf({ policy: policyValue === UNKNOWN ? "recover" : (policyValue as IfSoftDeleted), asker: "plan", accountName }, { kind: "undecided", reason: "" })}`);
@@ -140,7 +140,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       const subdomain = news.customSubDomainName === UNKNOWN ? undefined : (news.customSubDomainName as string | undefined);
       const verdict = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
         const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { group: true, restore: policy === "recover" });
-        const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
+        const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
         const decision = decide(declared, held, { identities: [] });
         return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
       });
