@@ -1,23 +1,48 @@
 import * as pulumi from "@pulumi/pulumi";
-import { armSession, type DeletedAccount } from "./azureSession";
-import { type ResolvedInputs, normalizeLocation } from "./inputs";
-import { runHook } from "./lifecycle";
+import { armSession } from "./azureSession";
+import { type InputName, normalizeLocation, type ResolvedInputs, RULES } from "./inputs";
+import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
+import { type Asker, decide, type Decision, type Declared, type Identity, type Owned, type Policy, purgesOf, sentenceOf } from "./planner";
 import { knownValue, rememberProgramConfig, tell } from "./programRuntime";
-import { describeAccount, purgeIfSoftDeleted } from "./purge";
+import { purgeDecided } from "./purge";
 import { revealHookInputs } from "./secrets";
 import { defaultSubscriptionId } from "./settings";
+import { lookUpWorld } from "./world";
 
 /**
  * Resource hooks for an azure-native `cognitiveservices.Account` that keep
  * purge-before-recreate true for every create of the account, not only for
  * the guard's first one: azure-native replaces a named account delete-first
- * (the old one is then soft-deleted and holds the name), and an account
- * deleted out of band is created again after a refresh. The engine calls
- * `beforeCreate` right before each create of the account, after a
- * delete-before-replace's delete (pulumi/pulumi pkg/resource/deploy/step.go,
- * CreateStep.Apply), and `onError` when a create fails.
+ * (the old one is then soft-deleted and holds the name, and its subdomain),
+ * and an account deleted out of band is created again after a refresh. The
+ * engine calls `beforeCreate` right before each create of the account, after
+ * a delete-before-replace's delete (pulumi/pulumi pkg/resource/deploy/step.go,
+ * CreateStep.Apply), and `onError` when a create fails. Neither is given the
+ * old state (CreateStep.Apply passes nil old inputs and outputs), and delete
+ * hooks are not bound because they make `pulumi destroy` demand
+ * `--run-program` (pkg/engine/destroy.go, newDestroySource).
  *
- * These run in the program's process, not in the provider host.
+ * They decide nothing themselves: they gather what Azure holds and ask the
+ * planner (planner.ts), print its sentence, and act on its decision.
+ *
+ * Identity, not time. "This stack's own predecessor" is a soft-deleted
+ * account whose `internalId` the stack recorded:
+ * - in the state of the policy or guard the account depends on (`owned`): the
+ *   account it restored or kept, and, when the policy or guard is replaced
+ *   along with the account (a change of location, group or name), the account
+ *   that was live at the old coordinates, read at its check before any delete;
+ * - in this update, the account live at the declared name when the program
+ *   ran (`observeOwnAccount`): the component's and the transform's account
+ *   waits for that read before it registers (its restore flag depends on it),
+ *   so the read precedes the delete of a delete-first replacement and
+ *   `up --replace`. Whatever is live at the account's ARM id then is what the
+ *   engine's delete deletes, so a soft-deleted account with that internalId is
+ *   the one this update deleted. An account deleted out of band before the up
+ *   is never seen live, so it is never "own": under "recover" it is restored
+ *   (after a refresh) and never purged.
+ * The hooks run in the program's process; the account depends on its policy
+ * (or guard), whose step completes before the account's, so its outputs are
+ * known when the hooks run.
  */
 
 /** Where the guarded account lives, as the hooks resolve it when they run. */
@@ -29,22 +54,28 @@ export interface GuardedAccount {
   resourceGroupName: pulumi.Input<string>;
   subscriptionId?: pulumi.Input<string>;
   timeoutMinutes?: pulumi.Input<number>;
-  /**
-   * Preview lines only for a create that follows a replacement's delete (a
-   * policy resource already names what a first create will meet).
-   */
+  /** Ignored (kept for programs written against 0.2.0): the hooks' preview lines are never suppressed. */
   previewReplacementsOnly?: boolean;
   /**
    * The account's soft-delete policy, when a policy resource decides the first
    * create (`ReclaimableAccount`, `reclaimSoftDeletedAccounts`). Unset for a
-   * guard, which always purges. With "recover" or "fail" the hooks purge only
-   * the account's own predecessor, deleted by a replacement in this update.
+   * guard, which purges every soft-deleted account of the name. With
+   * "recover" or "fail" the hooks purge only the account's own predecessor.
    */
   ifSoftDeleted?: pulumi.Input<string>;
+  /** Identities the stack recorded (the policy's or guard's `owned` output). */
+  owned?: pulumi.Input<Identity[] | undefined>;
+  /** Whether the policy set the restore flag for this update (the policy's `restore` output). */
+  restore?: pulumi.Input<boolean | undefined>;
 }
 
 /** A create that carries azure-native's restore flag restores the soft-deleted account: never purge it. */
 const restores = (inputs: Record<string, unknown> | undefined): boolean => (inputs?.properties as { restore?: unknown } | undefined)?.restore === true;
+
+const subdomainOf = (inputs: Record<string, unknown> | undefined): string | undefined => {
+  const value = (inputs?.properties as { customSubDomainName?: unknown } | undefined)?.customSubDomainName;
+  return typeof value === "string" ? value : undefined;
+};
 
 /** Azure's answers to a create over a name that a soft-deleted account holds (azure-native reports them as text). */
 const HELD_BY_SOFT_DELETED = ["FlagMustBeSetForRestore", "CustomDomainInUse"];
@@ -52,7 +83,32 @@ const HELD_BY_SOFT_DELETED = ["FlagMustBeSetForRestore", "CustomDomainInUse"];
 /** Retries of one create after a purge; the engine stops asking after its own bound too. */
 const MAX_RETRIES_AFTER_PURGE = 2;
 
-async function resolveGuarded(guarded: GuardedAccount): Promise<(ResolvedInputs & { known: true }) | { known: false }> {
+/** The same rules as `check` (inputs.ts), applied before any request: a bad value names the property and the rule. */
+function validate(hooksName: string, values: Partial<Record<InputName, unknown>>): void {
+  for (const [name, value] of Object.entries(values) as [InputName, unknown][]) {
+    if (value === undefined) continue;
+    const broken = RULES[name](value);
+    if (broken) throw new Error(`purgeBeforeCreateHooks(${JSON.stringify(hooksName)}): ${name} ${broken}; nothing was looked up or purged`);
+  }
+}
+
+/** Values given as plain values are checked when the hooks are made, so a program with a bad one fails before it deploys anything. */
+function validateGiven(guarded: GuardedAccount): void {
+  const plain = (v: unknown) => (pulumi.Output.isInstance(v) || (v && typeof (v as PromiseLike<unknown>).then === "function") ? undefined : v);
+  validate(guarded.name, {
+    accountName: plain(guarded.accountName),
+    location: plain(guarded.location),
+    resourceGroupName: plain(guarded.resourceGroupName),
+    subscriptionId: plain(guarded.subscriptionId),
+    timeoutMinutes: plain(guarded.timeoutMinutes),
+  });
+  const policy = plain(guarded.ifSoftDeleted);
+  if (policy !== undefined && !["recover", "purge", "fail"].includes(policy as string)) {
+    throw new Error(`purgeBeforeCreateHooks(${JSON.stringify(guarded.name)}): ifSoftDeleted must be one of "recover", "purge", "fail", got ${JSON.stringify(policy)}`);
+  }
+}
+
+async function resolveGuarded(guarded: GuardedAccount): Promise<ResolvedInputs | undefined> {
   rememberProgramConfig();
   const [accountName, location, resourceGroupName, subscriptionId, timeoutMinutes] = await Promise.all([
     knownValue(guarded.accountName),
@@ -62,118 +118,206 @@ async function resolveGuarded(guarded: GuardedAccount): Promise<(ResolvedInputs 
     knownValue(guarded.timeoutMinutes),
   ]);
   const subscription = subscriptionId ?? defaultSubscriptionId();
-  if (!accountName || !location || !resourceGroupName || !subscription) return { known: false };
-  return { known: true, accountName, location: normalizeLocation(location), resourceGroupName, subscriptionId: subscription, purgeOnDestroy: false, timeoutMinutes: timeoutMinutes ?? 30 };
+  validate(guarded.name, { accountName, location, resourceGroupName, subscriptionId: subscription, timeoutMinutes });
+  if (!accountName || !location || !resourceGroupName || !subscription) return undefined;
+  return { accountName, location: normalizeLocation(location), resourceGroupName, subscriptionId: subscription, purgeOnDestroy: false, timeoutMinutes: timeoutMinutes ?? 30 };
 }
 
-/** Whether the account being created is the one the guard watches (same name, group and region). */
+/** Whether the account being created is the one the hooks watch; values not known as strings (preview) are not held against it. */
 function sameAccount(c: ResolvedInputs, inputs: Record<string, unknown> | undefined): boolean {
-  if (!inputs) return false;
-  const same = (a: unknown, b: string) => typeof a === "string" && a.toLowerCase() === b.toLowerCase();
-  return same(inputs.accountName, c.accountName) && same(inputs.resourceGroupName, c.resourceGroupName) && typeof inputs.location === "string" && normalizeLocation(inputs.location) === c.location;
+  if (!inputs) return true;
+  const differs = (a: unknown, b: string) => typeof a === "string" && a.toLowerCase() !== b.toLowerCase();
+  return !differs(inputs.accountName, c.accountName) && !differs(inputs.resourceGroupName, c.resourceGroupName) && !(typeof inputs.location === "string" && normalizeLocation(inputs.location) !== c.location);
+}
+
+async function policyOf(guarded: GuardedAccount): Promise<Policy | undefined> {
+  if (guarded.ifSoftDeleted === undefined) return "guard";
+  const policy = await knownValue(guarded.ifSoftDeleted);
+  return policy === undefined ? undefined : (policy as Policy);
 }
 
 /**
- * The soft-deleted account that would refuse a create of this name: same
- * name and group, in any region (a replacement that moves the account to
- * another region leaves its predecessor soft-deleted in the old one).
+ * The account live at the declared name when the program runs `up`: the
+ * account this update's replacement (if any) deletes. Read once per program
+ * run, through the lifecycle wrapper; a failed read is reported and counts as
+ * "nothing seen", which only ever makes the hooks purge less.
  */
-async function blockingDeletedAccount(c: ResolvedInputs): Promise<{ at: ResolvedInputs; deleted: DeletedAccount } | undefined> {
-  const session = await armSession(c.subscriptionId);
-  const here = await session.getDeletedAccount(c);
-  if (here) return { at: c, deleted: here };
-  const elsewhere = (await session.listDeletedAccounts()).find(
-    (d) => d.accountName.toLowerCase() === c.accountName.toLowerCase() && d.resourceGroupName.toLowerCase() === c.resourceGroupName.toLowerCase(),
+async function observeOwnAccount(guarded: GuardedAccount): Promise<Identity | undefined> {
+  if (pulumi.runtime.isDryRun()) return undefined;
+  const c = await resolveGuarded(guarded).catch(() => undefined);
+  if (!c) return undefined;
+  try {
+    const live = await runHook(accountHookOptions("read of the live account before this update's steps, for its identity:", c), async (run) =>
+      (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal }),
+    );
+    return live ? { id: live.id, internalId: live.internalId } : undefined;
+  } catch (error) {
+    tell(`${guarded.name}: could not read the live account before this update (${(error as Error).message}); only identities recorded in the state count as this stack's own`);
+    return undefined;
+  }
+}
+
+async function ownedBy(guarded: GuardedAccount, seen: Promise<Identity | undefined>): Promise<Owned> {
+  const recorded = (await knownValue(guarded.owned)) ?? [];
+  const now = await seen;
+  return { identities: now ? [...recorded, now] : [...recorded] };
+}
+
+/** What the hooks did in this program run, for the outputs `purged` and `restored` (invariant (h)). */
+export interface HookOutcome {
+  purged: boolean;
+  restored: boolean;
+}
+
+async function actOn(guarded: GuardedAccount, c: ResolvedInputs, declared: Declared, decision: Decision, done?: HookOutcome): Promise<boolean> {
+  if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentenceOf(declared, decision, { actor: guarded.name })}`);
+  const purges = purgesOf(decision);
+  if (!purges.length) return false;
+  tell(`${guarded.name}: ${sentenceOf(declared, decision, { actor: guarded.name })}`);
+  let purged = false;
+  for (const d of purges) {
+    const outcome = await runHook(accountHookOptions(`purge before create of account`, { ...c, accountName: d.accountName, resourceGroupName: d.resourceGroupName, location: d.location }), async (run) =>
+      purgeDecided(await armSession(c.subscriptionId), d, run),
+    );
+    purged ||= outcome.purged;
+  }
+  if (done) done.purged ||= purged;
+  return purged;
+}
+
+/** What the hooks decide for this create: gathered through the lifecycle wrapper, decided by the planner. */
+async function decideFor(guarded: GuardedAccount, c: ResolvedInputs, inputs: Record<string, unknown> | undefined, asker: Asker, seen: Promise<Identity | undefined>): Promise<{ declared: Declared; decision: Decision } | undefined> {
+  const policy = await policyOf(guarded);
+  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy: policy ?? "recover", asker, restoreFlag: restores(inputs) };
+  if (policy === undefined) return { declared: { ...declared, account: undefined }, decision: { kind: "undecided", reason: "the policy is not known yet" } };
+  const held = await runHook(accountHookOptions("look-up before create of account", c), async (run) =>
+    lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }),
   );
-  return elsewhere ? { at: { ...c, location: elsewhere.location }, deleted: elsewhere } : undefined;
+  return { declared, decision: decide(declared, held, await ownedBy(guarded, seen)) };
 }
 
-/** When this program (the update's) started, less a margin for the difference between this clock and Azure's. */
-const UPDATE_STARTED_AT_MS = Date.now() - process.uptime() * 1000 - 30_000;
-
-/**
- * Whether the account was deleted during this update: the delete half of a
- * delete-before-replace runs after the program has started, so its deletion
- * date is later. (A delete hook would tell it exactly, but delete hooks make
- * `pulumi destroy` demand `--run-program`: pkg/engine/destroy.go, newDestroySource.)
- */
-const deletedDuringThisUpdate = (deleted: DeletedAccount): boolean =>
-  deleted.deletionDate !== undefined && Date.parse(deleted.deletionDate) >= UPDATE_STARTED_AT_MS;
-
-async function purgeFor(c: ResolvedInputs, why: string): Promise<boolean> {
-  tell(`${why}: purging soft-deleted account ${describeAccount(c)} so the account can be created under its name; a purge is permanent`);
-  const outcome = await runHook(
-    { action: `purge before create of account ${describeAccount(c)}`, timeoutMinutes: c.timeoutMinutes, subscriptionId: c.subscriptionId, resourceGroupName: c.resourceGroupName },
-    async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
-  );
-  return outcome.purged;
-}
-
-/**
- * Whether the hooks may purge the soft-deleted account before this create:
- * always for a guard and for "purge"; for "recover" and "fail" only when it is
- * the account's own predecessor, deleted by a replacement earlier in this
- * update. Otherwise the policy did not decide
- * this create (a targeted update, a lost policy state): refuse rather than purge.
- */
-function mayPurge(policy: string | undefined, deletedHere: boolean, c: ResolvedInputs): true | string {
-  if (policy === undefined || policy === "purge" || deletedHere) return true;
-  return (
-    `account ${describeAccount(c)} is soft-deleted and this create does not carry the restore flag, so its soft-delete policy ("${policy}") did not decide it in this update ` +
-    "(for example a targeted update, or a policy left out of the run). Nothing was purged. Run `pulumi up --refresh` so the policy decides again."
-  );
+/** At preview: what the create will meet, in the planner's words; a refusal fails the preview (nothing is purged by an up that then fails). */
+async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefined, inputs: Record<string, unknown> | undefined): Promise<void> {
+  const policy = await policyOf(guarded);
+  if (!c || policy === undefined) {
+    const accountName = await knownValue(guarded.accountName);
+    tell(`${guarded.name}: ${sentenceOf({ policy: policy ?? "recover", asker: "create", accountName }, { kind: "undecided", reason: "" })}`);
+    return;
+  }
+  // While the policy's outputs are not known (it decides in this update), the policy's own preview line says what happens; the hooks say what differs.
+  const restoreFlag = guarded.ifSoftDeleted === undefined ? false : await knownValue(guarded.restore);
+  const asker: Asker = restoreFlag === undefined ? "plan" : "create";
+  // At preview a group the program creates does not exist yet, and the policy's own preview refuses a missing one:
+  // the hooks refuse a missing group only at up, right before the create.
+  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy, asker, restoreFlag: restoreFlag ?? restores(inputs), groupDeclared: true };
+  const found = await previewLookup(guarded.name, `what account ${c.accountName}'s create will meet`, c.subscriptionId, async (run) => ({
+    held: await lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }),
+  }));
+  if (!found) return;
+  const owned = { identities: [...((await knownValue(guarded.owned)) ?? []), ...(found.held.live ? [{ id: found.held.live.id, internalId: found.held.live.internalId }] : [])] };
+  const decision = decide(declared, found.held, owned);
+  if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentenceOf(declared, decision)}`);
+  // The policy decides this create in this update and its preview says so; the hooks add what only they do (a replacement's purge).
+  const policySpoke = guarded.ifSoftDeleted !== undefined && asker === "plan" && decision.kind !== "replace";
+  if (!policySpoke && decision.kind !== "restore") tell(`${guarded.name}: ${sentenceOf(declared, decision, { actor: guarded.name })}`);
 }
 
 /**
- * The hooks to bind to the guarded account (`hooks:` resource option).
- * `beforeCreate` purges a soft-deleted account of the guarded name right
- * before each create; at preview it says what the create will meet.
- * `onError` purges and retries a create that Azure refused with
- * `FlagMustBeSetForRestore` or `CustomDomainInUse` (a soft delete that
- * landed between the purge and the create). They only ever address the
- * deleted-accounts path, so a live account cannot be touched, and they do
- * nothing for an account other than the guarded one.
+ * Before an update of the account (the engine updates what its state holds,
+ * without a refresh): an account deleted out of band since the last up would
+ * make the update's PUT fail with FlagMustBeSetForRestore. The planner decides
+ * as the policy would for what the name holds now (recover: restore it, the
+ * same account, then the update; guard or purge: purge it, then the update's
+ * PUT creates the account; fail: refuse with the fix), named at preview.
  */
-export function purgeBeforeCreateHooks(guarded: GuardedAccount): pulumi.ResourceHookBinding {
+async function beforeAnUpdate(guarded: GuardedAccount, c: ResolvedInputs, inputs: Record<string, unknown> | undefined, done: HookOutcome): Promise<void> {
+  const policy = await policyOf(guarded);
+  if (policy === undefined) return;
+  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy, asker: "plan" };
+  // One GET in the common case (the account is live); the rest only when it is not.
+  const look = async (run: { signal: AbortSignal }) => {
+    const session = await armSession(c.subscriptionId);
+    if (await session.getAccount(c, { abortSignal: run.signal })) return undefined;
+    return lookUpWorld(session, c, declared.customSubDomainName, run.signal, { group: true, restore: policy === "recover" });
+  };
+  const held = pulumi.runtime.isDryRun()
+    ? (await previewLookup(guarded.name, `account ${c.accountName} before its update`, c.subscriptionId, look))
+    : await runHook(accountHookOptions("look-up before the update of account", c), look);
+  if (!held || held.live || !held.deletedSameName.some((d) => d.location === c.location)) return;
+  const decision = decide(declared, held, { identities: [] });
+  const sentence = `account '${c.accountName}' was deleted since the last up (Azure holds it soft-deleted): ${sentenceOf(declared, decision, { actor: guarded.name, restoreRequest: true })}`;
+  if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentence}`);
+  tell(`${guarded.name}: ${sentence}`);
+  if (pulumi.runtime.isDryRun()) return;
+  if (decision.kind === "restore") {
+    await runHook(accountHookOptions("restore before the update of account", c), async (run) => {
+      const session = await armSession(c.subscriptionId);
+      await run.waitFor(`restore of account '${c.accountName}'`, (abortSignal) => session.restoreAccount(c, { abortSignal }));
+    });
+    done.restored = true;
+    return;
+  }
+  await actOn(guarded, c, declared, decision, done);
+}
+
+/** The hooks, and the read of the live account that the account's registration must wait for (see `observeOwnAccount`). */
+export function accountHookBinding(guarded: GuardedAccount): { hooks: pulumi.ResourceHookBinding; seen: Promise<Identity | undefined>; done: HookOutcome } {
+  validateGiven(guarded);
+  const done: HookOutcome = { purged: false, restored: false };
+  const seen = observeOwnAccount(guarded);
   const retries: Record<string, number> = {};
   const beforeCreate = new pulumi.ResourceHook(
     `${guarded.name}-purge-before-create`,
     async (args) => {
       const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
-      if (restores(newInputs)) return;
       const c = await resolveGuarded(guarded);
-      if (!c.known) return;
-      if (!sameAccount(c, newInputs)) {
-        tell(`account ${args.name} is not the account '${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location}) that ${guarded.name} watches; nothing purged`);
+      if (c && !sameAccount(c, newInputs)) {
+        if (!pulumi.runtime.isDryRun()) tell(`${guarded.name}: the account created as ${args.name} is not account '${c.accountName}' in resource group '${c.resourceGroupName}' (${c.location}) that these hooks watch; nothing purged`);
         return;
       }
-      const session = await armSession(c.subscriptionId);
-      if (pulumi.runtime.isDryRun()) {
-        const live = await session.getAccount(c);
-        const deleted = live ? undefined : await blockingDeletedAccount(c);
-        if (live) tell(`account ${describeAccount(c)} is live and will be created again: the replacement deletes it first (Azure soft-deletes it), then ${guarded.name} purges it before the create; a purge is permanent`);
-        else if (deleted && !guarded.previewReplacementsOnly) tell(`up will purge soft-deleted account ${describeAccount(deleted.at)} before creating the account; a purge is permanent`);
-        return;
-      }
-      const blocking = await blockingDeletedAccount(c);
-      if (!blocking) return;
-      const allowed = mayPurge(await knownValue(guarded.ifSoftDeleted), deletedDuringThisUpdate(blocking.deleted), blocking.at);
-      if (allowed !== true) throw new Error(allowed);
-      await purgeFor(blocking.at, `${guarded.name}, before the create of account ${args.name}`);
+      if (pulumi.runtime.isDryRun()) return previewCreate(guarded, c, newInputs);
+      if (!c) return;
+      const decided = await decideFor(guarded, c, newInputs, "create", seen);
+      if (decided) await actOn(guarded, c, decided.declared, decided.decision, done);
     },
     { onDryRun: true },
   );
   const onError = new pulumi.ErrorHook(`${guarded.name}-purge-and-retry`, async (args) => {
-    const newInputs = await revealHookInputs(args.newInputs);
+    const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
     if (args.failedOperation !== "create" || restores(newInputs)) return false;
     if (!args.errors.some((e) => HELD_BY_SOFT_DELETED.some((code) => e.includes(code)))) return false;
     const c = await resolveGuarded(guarded);
-    if (!c.known || !sameAccount(c, newInputs)) return false;
+    if (!c || !sameAccount(c, newInputs)) return false;
     retries[args.urn] = (retries[args.urn] ?? 0) + 1;
     if (retries[args.urn] > MAX_RETRIES_AFTER_PURGE) return false;
-    const blocking = await blockingDeletedAccount(c);
-    if (!blocking || mayPurge(await knownValue(guarded.ifSoftDeleted), deletedDuringThisUpdate(blocking.deleted), blocking.at) !== true) return false;
-    return purgeFor(blocking.at, `${guarded.name}: the create of account ${args.name} met a soft-deleted account`);
+    const decided = await decideFor(guarded, c, newInputs, "retry", seen);
+    if (!decided || decided.decision.kind === "refuse") return false;
+    return actOn(guarded, c, decided.declared, decided.decision, done);
   });
-  return { beforeCreate: [beforeCreate], onError: [onError] };
+  const beforeUpdate = new pulumi.ResourceHook(
+    `${guarded.name}-restore-or-purge-before-update`,
+    async (args) => {
+      const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
+      // An update that carries the restore flag restores by itself (the policy decided so after a refresh).
+      if (restores(newInputs)) return;
+      const c = await resolveGuarded(guarded);
+      if (!c || !sameAccount(c, newInputs)) return;
+      await beforeAnUpdate(guarded, c, newInputs, done);
+    },
+    { onDryRun: true },
+  );
+  return { hooks: { beforeCreate: [beforeCreate], beforeUpdate: [beforeUpdate], onError: [onError] }, seen, done };
+}
+
+/**
+ * The hooks to bind to the guarded account (`hooks:` resource option).
+ * `beforeCreate` asks the planner right before each create and acts on its
+ * decision (purging only what it names, refusing with the fix); at preview it
+ * prints the planner's sentence and fails where up would. `onError` purges
+ * and retries a create that Azure refused with `FlagMustBeSetForRestore` or
+ * `CustomDomainInUse`, when the planner says so. They only ever address the
+ * deleted-accounts path, so a live account cannot be touched.
+ */
+export function purgeBeforeCreateHooks(guarded: GuardedAccount): pulumi.ResourceHookBinding {
+  return accountHookBinding(guarded).hooks;
 }

@@ -62,6 +62,8 @@ export interface DeletedAccount {
   skuName?: string;
   /** The custom subdomain it holds (and blocks for other accounts) until it is purged, when it had one. */
   customSubDomainName?: string;
+  /** Azure's identity of the account (`properties.internalId`): kept through a soft delete and a restore, new for a new account. */
+  internalId?: string;
   /** When it was deleted (ISO 8601), when Azure reports it. */
   deletionDate?: string;
   /** When Azure purges it by itself, 48 hours after the deletion (ISO 8601); until then it can be recovered. */
@@ -83,6 +85,9 @@ export interface LiveAccount {
   kind: string;
   skuName: string;
   provisioningState: string;
+  /** Azure's identity of the account (`properties.internalId`), when it reports one. */
+  internalId?: string;
+  customSubDomainName?: string;
 }
 
 export interface CallOptions {
@@ -280,6 +285,7 @@ function toDeletedAccount(raw: Account, subscriptionId: string): DeletedAccountD
     kind: raw.kind,
     skuName: raw.sku?.name,
     customSubDomainName: properties.customSubDomainName,
+    internalId: properties.internalId,
     deletionDate: properties.deletionDate,
     scheduledPurgeDate: properties.scheduledPurgeDate,
     keyVaultUri: properties.encryption?.keySource === "Microsoft.KeyVault" ? properties.encryption.keyVaultProperties?.keyVaultUri : undefined,
@@ -296,6 +302,8 @@ function toLiveAccount(raw: Account): LiveAccount {
     kind: raw.kind ?? "",
     skuName: raw.sku?.name ?? "",
     provisioningState: raw.properties?.provisioningState ?? "",
+    ...(raw.properties?.internalId ? { internalId: raw.properties.internalId } : {}),
+    ...(raw.properties?.customSubDomainName ? { customSubDomainName: raw.properties.customSubDomainName } : {}),
   };
 }
 

@@ -55,3 +55,37 @@ export function handOverAccount(c: Pick<AccountCoordinates, "subscriptionId" | "
 export function isHandedOver(c: Pick<AccountCoordinates, "subscriptionId" | "resourceGroupName" | "accountName">): boolean {
   return handOvers()[accountKey(c)] === true;
 }
+
+/** What a resource of the running update would do about a soft-deleted account at one name. */
+export type Intent = "purge" | "recover" | "refuse";
+
+const INTENT_WORDS: Record<Intent, string> = {
+  purge: "purge a soft-deleted account holding the name",
+  recover: "recover the account (restore it when it is soft-deleted)",
+  refuse: 'leave a soft-deleted account alone and fail (ifSoftDeleted: "fail")',
+};
+
+function intents(): Record<string, { intent: Intent; who: string }[]> {
+  return processSlot<Record<string, { intent: Intent; who: string }[]>>("accountIntents", () => ({}));
+}
+
+/**
+ * Records what a resource of this update would do about the account at these
+ * coordinates (called from `check`, before any request), and returns why it
+ * contradicts another resource of the same program, if it does: one would
+ * purge what the other restores (a guard and a `RecoveredAccount`, or a
+ * `ReclaimableAccount` under "recover"), so `up` would purge, then fail.
+ * Per provider process, that is per deployment (the engine starts one plugin
+ * process per provider per deployment).
+ */
+export function declareIntent(c: Pick<AccountCoordinates, "subscriptionId" | "resourceGroupName" | "accountName">, intent: Intent, who: string): string | undefined {
+  const all = (intents()[accountKey(c)] ??= []);
+  if (!all.some((i) => i.intent === intent && i.who === who)) all.push({ intent, who });
+  const other = all.find((i) => i.intent !== intent);
+  if (!other) return undefined;
+  return (
+    `two resources of this program act on account '${c.accountName}' in resource group '${c.resourceGroupName}' in contradiction: ` +
+    `the ${who} would ${INTENT_WORDS[intent]}, and the ${other.who} would ${INTENT_WORDS[other.intent]}; up would do one and then fail on the other, so nothing is done. ` +
+    `Fix: keep one of them (remove the guard to recover the account, or remove the recovered account to purge it).`
+  );
+}

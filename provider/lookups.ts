@@ -31,7 +31,8 @@ function subscriptionFor(given: string | undefined): string {
 }
 
 const strip = (d: DeletedAccount & { keyVaultUri?: string; userOwnedStorageIds?: string[] }): DeletedAccount => {
-  const { keyVaultUri: _k, userOwnedStorageIds: _u, ...account } = d;
+  // The contract's public shape: Azure's internal identity stays internal.
+  const { keyVaultUri: _k, userOwnedStorageIds: _u, internalId: _i, ...account } = d;
   return account;
 };
 
@@ -62,5 +63,5 @@ export async function listDeletedAccounts(args: { subscriptionId?: string; locat
   );
   const location = args.location === undefined ? undefined : normalizeLocation(args.location);
   const group = args.resourceGroupName?.toLowerCase();
-  return all.filter((d) => (location === undefined || d.location === location) && (group === undefined || d.resourceGroupName.toLowerCase() === group));
+  return all.filter((d) => (location === undefined || d.location === location) && (group === undefined || d.resourceGroupName.toLowerCase() === group)).map(strip);
 }

@@ -39,3 +39,15 @@ export async function knownValue<T>(value: pulumi.Input<T> | undefined): Promise
 export function tell(line: string): void {
   pulumi.log.info(`[pulumi-cognitive-reclaim] ${line}`);
 }
+
+/**
+ * Whether a value comes from a resource of the program (an output of it, such
+ * as a resource group's `name`): then that resource is created before what
+ * depends on it, so its absence from Azure at preview is not a fault.
+ */
+export async function comesFromResource(value: unknown): Promise<boolean> {
+  if (!pulumi.Output.isInstance(value)) return false;
+  const output = value as unknown as { resources(): Set<unknown>; allResources?: () => Promise<Set<unknown>> };
+  const resources = output.allResources ? await output.allResources() : output.resources();
+  return resources.size > 0;
+}

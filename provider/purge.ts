@@ -54,6 +54,11 @@ export async function purgeIfSoftDeleted(session: ArmSession, c: AccountCoordina
     report(`nothing to purge: no soft-deleted account ${describeAccount(c)}`);
     return { purged: false };
   }
+  return purgeFound(session, c, deleted, run);
+}
+
+/** Purges this soft-deleted account (as a lookup just found it) and waits until the purge has finished, retrying 409 RequestConflict until the hook's deadline. */
+export async function purgeFound(session: ArmSession, c: AccountCoordinates, deleted: DeletedAccountDetails, run: HookRun): Promise<PurgeOutcome> {
   report(`purging soft-deleted account ${describeAccount(c)}, deleted at ${deleted.deletionDate ?? "?"}`);
   const { setTimeout: sleep } = await import("node:timers/promises");
   for (let delayInMs: number = PURGE_CONFLICT_RETRY.firstDelayInMs; ; delayInMs = Math.min(delayInMs * 2, PURGE_CONFLICT_RETRY.maxDelayInMs)) {
@@ -69,4 +74,25 @@ export async function purgeIfSoftDeleted(session: ArmSession, c: AccountCoordina
       );
     }
   }
+}
+
+/**
+ * Purges exactly the soft-deleted account a decision named (planner.ts), and
+ * nothing else: when what holds those coordinates now is another account (a
+ * different `internalId`: the world changed since the decision), it refuses
+ * rather than purge an account nobody decided about.
+ */
+export async function purgeDecided(session: ArmSession, named: { accountName: string; resourceGroupName: string; location: string; internalId?: string }, run: HookRun): Promise<PurgeOutcome> {
+  const c: AccountCoordinates = { accountName: named.accountName, resourceGroupName: named.resourceGroupName, location: named.location, subscriptionId: session.subscriptionId };
+  const now = await session.getDeletedAccount(c, { abortSignal: run.signal });
+  if (now?.internalId && named.internalId && now.internalId !== named.internalId) {
+    throw new Error(
+      `soft-deleted account ${describeAccount(c)} is not the account decided about (internalId ${now.internalId}, decided ${named.internalId}): it was deleted, purged or replaced since. Nothing was purged; run \`pulumi up\` again to decide on what it holds now.`,
+    );
+  }
+  if (!now) {
+    report(`nothing to purge: no soft-deleted account ${describeAccount(c)}`);
+    return { purged: false };
+  }
+  return purgeFound(session, c, now, run);
 }

@@ -104,8 +104,10 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
     this.accountId = this.account.id;
     this.properties = this.account.properties;
     this.endpoint = this.account.properties.apply((p) => p?.endpoint ?? "");
-    this.restored = this.policy.restored;
-    this.purged = this.policy.purged;
+    // What was done, by the policy or by the account's hooks in this run (a replacement's purge, a restore before an update).
+    const outcome = attached.outcome(this.account as unknown as pulumi.CustomResource);
+    this.restored = outcome.restored;
+    this.purged = outcome.purged;
     this.registerOutputs({ accountId: this.accountId, endpoint: this.endpoint, restored: this.restored, purged: this.purged });
   }
 }

@@ -4,6 +4,8 @@ import type { AccountCoordinates } from "./inputs";
 import { type HookRun, report } from "./lifecycle";
 import { describeAccount } from "./purge";
 import { isHandedOver } from "./claims";
+import { decide, type Decision, type Declared, sentenceOf } from "./planner";
+import { lookUpWorld } from "./world";
 
 /** What Azure holds under an account's name, for a recovery. */
 export type RecoveryPlan =
@@ -127,4 +129,28 @@ async function untilSucceeded(session: ArmSession, c: AccountCoordinates, abortS
     if (state === "failed" || state === "canceled") throw new Error(`account ${describeAccount(c)} reads provisioningState '${account.provisioningState}'`);
     await sleep(POLL_INTERVAL_MS, undefined, { signal: abortSignal });
   }
+}
+
+/** Gathers what Azure holds and asks the planner what a `RecoveredAccount` does: adopt, restore, or refuse with the fix. Reads only. */
+export async function decideRecovery(session: ArmSession, c: AccountCoordinates, signal?: AbortSignal): Promise<{ declared: Declared; decision: Decision }> {
+  const held = await lookUpWorld(session, c, undefined, signal ?? new AbortController().signal, { group: true, restore: true });
+  const declared: Declared = { account: c, policy: "recover", asker: "recover" };
+  return { declared, decision: decide(declared, held, { identities: [] }) };
+}
+
+/**
+ * Acts on the planner's decision for a `RecoveredAccount`, after printing it
+ * in the words preview used: adopts the live account or restores the
+ * soft-deleted one, then waits until it reads `Succeeded`.
+ */
+export async function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
+  const { declared, decision } = await decideRecovery(session, c, run.signal);
+  if (decision.kind === "refuse") throw new Error(sentenceOf(declared, decision));
+  report(`RecoveredAccount: ${sentenceOf(declared, decision, { purgeOnDestroy: c.purgeOnDestroy })}`);
+  if (isHandedOver(c) && decision.kind === "adopt") report(`taking over live account ${describeAccount(c)} from the resource this one replaces (it restored the account)`);
+  if (decision.kind === "restore") {
+    await run.waitFor(`restore of ${describeAccount(c)}`, (abortSignal) => session.restoreAccount(c, { abortSignal }));
+  }
+  const account = await run.waitFor(`account ${describeAccount(c)} to read Succeeded`, (abortSignal) => untilSucceeded(session, c, abortSignal));
+  return { account, restored: decision.kind === "restore" };
 }

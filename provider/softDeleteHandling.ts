@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { purgeBeforeCreateHooks } from "./accountHooks";
-import { runsUnderMocks } from "./programRuntime";
+import { accountHookBinding } from "./accountHooks";
+import { comesFromResource, runsUnderMocks } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { type IfSoftDeleted, SoftDeletePolicy } from "./softDeletePolicy";
 
@@ -80,6 +80,11 @@ export interface SoftDeleteAttachment {
   properties: pulumi.Input<Record<string, unknown>>;
   /** Hooks to merge into the account's `hooks` option (empty under mocks). */
   hooks: pulumi.ResourceHookBinding;
+  /**
+   * `purged` and `restored` as the policy recorded them, or-ed with what the
+   * account's hooks did in this run: known once the account's step is done.
+   */
+  outcome(account: pulumi.Resource & { id: pulumi.Output<string> }): { purged: pulumi.Output<boolean>; restored: pulumi.Output<boolean> };
 }
 
 /**
@@ -111,23 +116,35 @@ export function attachSoftDeleteHandling(
       purgeOnDestroy: settings.purgeOnDestroy,
       timeoutMinutes: settings.timeoutMinutes,
       accountFingerprint: fingerprint,
+      customSubDomainName: pulumi.output(account.properties as pulumi.Input<Record<string, unknown> | undefined>).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined)),
       retained: options.retainOnDelete ?? false,
+      groupDeclared: pulumi.output(comesFromResource(account.resourceGroupName)),
     },
     { parent: options.parent, dependsOn: options.dependsOn },
   );
-  const hooks = runsUnderMocks()
-    ? {}
-    : purgeBeforeCreateHooks({
+  const binding = runsUnderMocks()
+    ? undefined
+    : accountHookBinding({
         name: `${name}-soft-delete`,
         accountName,
         location,
         resourceGroupName: account.resourceGroupName,
         subscriptionId: policy.subscriptionId,
         timeoutMinutes: settings.timeoutMinutes,
-        previewReplacementsOnly: true,
         ifSoftDeleted: settings.ifSoftDeleted ?? "recover",
+        owned: policy.owned,
+        restore: policy.restore,
       });
-  return { policy, properties: withRestoreFlag(account.properties, policy.restore), hooks };
+  // The account registers only after the hooks read which account is live at its name (its identity, for a
+  // delete-first replacement later in this update): the restore flag it carries waits for that read.
+  const restore = binding ? pulumi.all([policy.restore, pulumi.output(binding.seen)]).apply(([r]) => r) : policy.restore;
+  const hooks = binding?.hooks ?? {};
+  const done = binding?.done;
+  const outcome = (created: pulumi.Resource & { id: pulumi.Output<string> }) => ({
+    purged: pulumi.all([policy.purged, created.id]).apply(([p]) => Boolean(p) || (done?.purged ?? false)),
+    restored: pulumi.all([policy.restored, created.id]).apply(([r]) => Boolean(r) || (done?.restored ?? false)),
+  });
+  return { policy, properties: withRestoreFlag(account.properties, restore), hooks, outcome };
 }
 
 /** Hook bindings merged: the user's hooks first, then the package's. */

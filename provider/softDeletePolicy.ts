@@ -22,6 +22,10 @@ export interface SoftDeletePolicyArgs {
   accountFingerprint?: pulumi.Input<string>;
   /** The account's `retainOnDelete`: a retained account is never purged on destroy. */
   retained?: pulumi.Input<boolean>;
+  /** The account's `properties.customSubDomainName`: a second name, unique across Azure, that a soft-deleted account keeps holding. */
+  customSubDomainName?: pulumi.Input<string | undefined>;
+  /** The account's resource group is a resource of the same program: its absence at preview is not refused. */
+  groupDeclared?: pulumi.Input<boolean>;
 }
 
 /** The deployment-time decision of a {@link ReclaimableAccount}; use the component rather than this directly. */
@@ -36,12 +40,14 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
   declare public readonly restored: pulumi.Output<boolean>;
   /** True when this policy purged a soft-deleted account. */
   declare public readonly purged: pulumi.Output<boolean>;
+  /** Identities (ARM id, internalId) of the accounts this stack created, restored or kept under this policy: "own" means recorded here. */
+  declare public readonly owned: pulumi.Output<{ id: string; internalId?: string }[] | undefined>;
 
   constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       softDeletePolicyProvider,
       name,
-      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined },
+      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined },
       // Digests of the account's inputs, which may hold secrets: stored encrypted. The engine marks only outputs whose
       // input of the same name was secret (step_executor.go); restoredFingerprint has no such input.
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountFingerprint", "restoredFingerprint"] },

@@ -1,10 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
+import { declareIntent } from "../claims";
+import { handOver, inheritedIdentities, recordedIdentities } from "../identity";
 import { diffInputs } from "../diff";
-import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
-import { describeAccount, type PurgeOutcome, purgeIfSoftDeleted, purgePlanLine } from "../purge";
+import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
+import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, sentenceOf } from "../planner";
+import { deletedFacts } from "../world";
+import type { ArmSession, DeletedAccountDetails } from "../azureSession";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 
 /** The guard's state: its resolved inputs plus what its last create or update did. */
@@ -19,10 +24,13 @@ export type PurgedDeletedAccountOutputs = ResolvedInputs & {
   deletionDate?: string;
   /** Scheduled purge time of the account the last create or update purged; absent when nothing was purged. */
   scheduledPurgeDate?: string;
+  /** Identities of the guarded account recorded when the guard was replaced along with it (identity.ts): its hooks' "own predecessor". */
+  owned?: Identity[];
 };
 
-function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAccountOutputs {
+function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome, owned: Identity[]): PurgedDeletedAccountOutputs {
   return withoutUndefined({
+    owned: owned.length ? owned : undefined,
     ...c,
     purged: outcome.purged,
     pendingPurge: false,
@@ -32,11 +40,26 @@ function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAc
   } satisfies PurgedDeletedAccountOutputs);
 }
 
+/**
+ * What the guard's own step does, decided by the planner: purge the
+ * soft-deleted account of its name at its coordinates ("here"; the hooks of
+ * the guarded account also clear the name in the group's other regions, named
+ * in their preview). Its group may be gone, so it is not looked up.
+ */
+async function plan(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<{ declared: Declared; decision: Decision; deleted?: DeletedAccountDetails }> {
+  // One request: the guard's own step watches its coordinates only; a live account there is never its business.
+  const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
+  const declared: Declared = { account: c, policy: "guard", asker: "plan" };
+  return { declared, decision: decide(declared, { deletedSameName: deleted ? [deletedFacts(deleted)] : [] }, { identities: [] }), deleted };
+}
+
 async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
-  return runHook(
-    accountHookOptions("purge of soft-deleted account", c),
-    async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
-  );
+  return runHook(accountHookOptions("purge of soft-deleted account", c), async (run) => {
+    const session = await armSession(c.subscriptionId);
+    const { declared, decision, deleted } = await plan(session, c, run.signal);
+    report(`PurgedDeletedAccount: ${sentenceOf(declared, decision, { guardResource: true })}`);
+    return deleted && purgesOf(decision).length ? purgeFound(session, c, deleted, run) : { purged: false };
+  });
 }
 
 const stateOf = (props: Record<string, unknown>) => recordedOutputs<PurgedDeletedAccountOutputs>(props);
@@ -55,12 +78,18 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
     const isNew = !olds || olds.accountName === undefined;
-    if (isNew && checked.allKnown) {
+    if (checked.allKnown) {
+      const contradiction = declareIntent(pickInputs(checked.inputs), "purge", "PurgedDeletedAccount guard");
+      if (contradiction) failures.push({ property: "accountName", reason: contradiction });
+    }
+    if (isNew && !checked.allKnown && !failures.length) {
+      const accountName = typeof checked.inputs.accountName === "string" && checked.inputs.accountName !== UNKNOWN ? checked.inputs.accountName : undefined;
+      report(`PurgedDeletedAccount: ${sentenceOf({ policy: "guard", asker: "plan", accountName }, { kind: "undecided", reason: "" })}`);
+    }
+    if (isNew && checked.allKnown && !failures.length) {
       const c = pickInputs(checked.inputs);
-      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => ({
-        deleted: await (await armSession(c.subscriptionId)).getDeletedAccount(c, { abortSignal: run.signal }),
-      }));
-      if (found) report(`PurgedDeletedAccount: ${purgePlanLine(c, found.deleted)}`);
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, run.signal));
+      if (found) report(`PurgedDeletedAccount: ${sentenceOf(found.declared, found.decision, { guardResource: true })}`);
     }
     return { inputs: checked.inputs, failures };
   },
@@ -70,12 +99,31 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       const c = pickInputs(news);
       report(`PurgedDeletedAccount: refresh found soft-deleted account ${describeAccount(c)} again: up will purge it; a purge is permanent: the account, its keys and its data cannot be recovered afterwards`);
     }
-    return diffInputs(olds, news, olds.pendingPurge === true);
+    const result = diffInputs(olds, news, olds.pendingPurge === true);
+    if (result.replaces?.length) {
+      const before = pickInputs(olds);
+      const after = pickInputs(news);
+      handOver("guard", before, after, recordedIdentities(olds));
+      if (result.replaces.some((p) => p === "accountName" || p === "resourceGroupName")) {
+        report(
+          `PurgedDeletedAccount: the guarded account moves from ${describeAccount(before)} to ${describeAccount(after)}: if it keeps its customSubDomainName, its predecessor (soft-deleted by the replacement) holds the subdomain, ` +
+            `and the account's hooks purge soft-deleted account ${describeAccount(before)} before the create, as this stack's own predecessor; ${PERMANENT}`,
+        );
+      }
+    }
+    if (result.replaces?.length && olds.purgeOnDestroy === true) {
+      // The engine will delete the replaced guard after the update's creates: say what that delete will do.
+      report(`PurgedDeletedAccount: the replaced guard's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then; ${PERMANENT}`);
+    }
+    return result;
   },
 
   async create(inputs) {
     const c = pickInputs(inputs);
-    const outs = guardOutputs(c, await purge(c));
+    const owned = await runHook(accountHookOptions("identity read for the guard of account", c), async (run) =>
+      inheritedIdentities("guard", await armSession(c.subscriptionId), c, run.signal),
+    );
+    const outs = guardOutputs(c, await purge(c), owned);
     return { id: outs.deletedAccountId, outs };
   },
 
@@ -97,7 +145,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       // Only settings changed: no request to Azure.
       return { outs: withoutUndefined({ ...stateOf(olds), ...c } satisfies PurgedDeletedAccountOutputs) };
     }
-    return { outs: guardOutputs(c, await purge(c)) };
+    return { outs: guardOutputs(c, await purge(c), recordedIdentities(olds)) };
   },
 
   async delete(_id, props) {
@@ -106,7 +154,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       report(`leaving account ${describeAccount(c)} as it is (purgeOnDestroy is false)`);
       return;
     }
-    await purge(c);
+    await runHook(accountHookOptions("purge on destroy of soft-deleted account", c), async (run) => purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run));
   },
 };
 

@@ -1,11 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type LiveAccount } from "../azureSession";
-import { accountKey, claimAccount, handOverAccount, isClaimed, isHandedOver } from "../claims";
+import { accountKey, claimAccount, declareIntent, handOverAccount, isClaimed, isHandedOver } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "../purge";
-import { planRecovery, recoverOrAdopt, recoveryPlanLine } from "../recovery";
+import { decideRecovery, recoverAsDecided } from "../recovery";
+import { PERMANENT, sentenceOf } from "../planner";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 
 /** The recovered account's state. */
@@ -21,6 +22,8 @@ export type RecoveredAccountOutputs = ResolvedInputs & {
    * False when it was already live and was adopted: destroy releases it untouched.
    */
   restored: boolean;
+  /** Azure's identity of the account (`properties.internalId`), when it reports one. */
+  internalId?: string;
 };
 
 function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boolean): RecoveredAccountOutputs {
@@ -30,6 +33,8 @@ function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boo
     endpoint: account.endpoint,
     kind: account.kind,
     skuName: account.skuName,
+    // The account's identity, recorded: this stack restored or adopted exactly this account.
+    internalId: account.internalId,
     restored,
   } satisfies RecoveredAccountOutputs);
 }
@@ -56,13 +61,15 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const c = pickInputs(checked.inputs);
     // This update declares the account live: a predecessor's delete later in the same update must leave it be.
     claimAccount(c);
+    const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)");
+    if (contradiction) return { inputs: checked.inputs, failures: [{ property: "accountName", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew || identityChanged(olds, c)) {
       const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
-        planRecovery(await armSession(c.subscriptionId), c, run.signal),
+        decideRecovery(await armSession(c.subscriptionId), c, run.signal),
       );
-      if (plan?.kind === "impossible") failures.push({ property: plan.property, reason: plan.reason });
-      else if (plan) report(`RecoveredAccount: ${recoveryPlanLine(c, plan)}`);
+      if (plan?.decision.kind === "refuse") failures.push({ property: plan.decision.property, reason: sentenceOf(plan.declared, plan.decision) });
+      else if (plan) report(`RecoveredAccount: ${sentenceOf(plan.declared, plan.decision, { purgeOnDestroy: c.purgeOnDestroy })}`);
     }
     return { inputs: checked.inputs, failures };
   },
@@ -79,13 +86,20 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
       handOverAccount(after);
       if (result.replaces?.length) report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live and its replacement takes it over (it is not deleted)`);
     }
+    if (result.replaces?.length && olds.restored === true && accountKey(before) !== accountKey(after)) {
+      // The engine deletes the replaced resource after the update's creates; nothing of this update declares the old account.
+      report(
+        `RecoveredAccount: the replaced resource's delete will delete account ${describeAccount(before)} (it restored it; Azure keeps it soft-deleted)` +
+          (olds.purgeOnDestroy === true ? `, then purge it (purgeOnDestroy); ${PERMANENT}` : ", recoverable for 48 hours"),
+      );
+    }
     return result;
   },
 
   async create(inputs) {
     const c = pickInputs(inputs);
     const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
-      recoverOrAdopt(await armSession(c.subscriptionId), c, run),
+      recoverAsDecided(await armSession(c.subscriptionId), c, run),
     );
     const owned = restored || isHandedOver(c);
     return { id: account.id, outs: recoveredOutputs(c, account, owned) };

@@ -1,14 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { claimAccount, isClaimed } from "../claims";
+import { claimAccount, declareIntent, isClaimed } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
-import { describeAccount, purgeIfSoftDeleted } from "../purge";
-import { unmetPrerequisites } from "../recovery";
+import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
+import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, sentenceOf } from "../planner";
+import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
-import type { ArmSession, DeletedAccountDetails } from "../azureSession";
+import { lookUpWorld } from "../world";
+import type { ArmSession } from "../azureSession";
 
 /** What to do when the account's name is held by a soft-deleted account. */
 export type IfSoftDeleted = "recover" | "purge" | "fail";
@@ -38,35 +40,55 @@ export type SoftDeletePolicyOutputs = ResolvedInputs & {
   purged: boolean;
   /** True when a refresh found the name soft-deleted: the next update decides again. */
   pendingDecision: boolean;
+  /**
+   * Identities of the accounts this stack created, restored or kept at this
+   * name (internalId and ARM id): the account's hooks purge a soft-deleted
+   * account under "recover" or "fail" only when its internalId is here (or
+   * was seen live at the name in the same update). Recorded when known: at
+   * the decision (restore, keep), at any later step of the policy (an update
+   * or a refresh finds the created account live), and when the policy is
+   * replaced along with the account (the account live at the old coordinates,
+   * read at the new policy's create, before the account's delete-first
+   * replacement deletes it).
+   */
+  owned?: Identity[];
+  /** The account's customSubDomainName, looked up as a second name before a create. */
+  customSubDomainName?: string;
 };
 
-type Found = { found: "free" } | { found: "live" } | { found: "soft-deleted"; deleted: DeletedAccountDetails };
+type Decided = Pick<SoftDeletePolicyOutputs, "found" | "restore" | "restoredFingerprint" | "restored" | "purged" | "pendingDecision" | "owned">;
 
-async function lookUp(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Found> {
-  if (await session.getAccount(c, { abortSignal: signal })) return { found: "live" };
-  const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
-  return deleted ? { found: "soft-deleted", deleted } : { found: "free" };
-}
-
-function failMessage(c: ResolvedInputs, deleted: DeletedAccountDetails): string {
-  return (
-    `account ${describeAccount(c)} is soft-deleted, deleted at ${deleted.deletionDate ?? "?"}, recoverable until ${deleted.scheduledPurgeDate ?? "?"}, and ifSoftDeleted is "fail". ` +
-    `Set ifSoftDeleted: "recover" to restore it with its keys, endpoint and data, or ifSoftDeleted: "purge" to purge it and create a new account under the name.`
-  );
-}
-
-const PERMANENT = "a purge is permanent: the account, its keys and its data cannot be recovered afterwards";
-
-/** The preview line for each state of the name and policy: what up will do. */
-function planLine(c: ResolvedInputs, policy: IfSoftDeleted, found: Found): string {
-  const account = describeAccount(c);
-  if (found.found === "free") return `name is free: up will create account ${account}`;
-  if (found.found === "live") {
-    return `account ${account} is live: up keeps it if this stack already manages it; if it does not, azure-native fails with "cannot create already existing resource" (import the account, or choose another name)`;
+/** Acts on the planner's decision, after printing it in the words preview used. */
+async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared, decision: Decision, owned: Identity[], fingerprint: string | undefined, run: HookRun): Promise<Decided> {
+  report(`ReclaimableAccount: ${sentenceOf(declared, decision)}`);
+  const none: Decided = { found: "free", restore: false, restoredFingerprint: undefined, restored: false, purged: false, pendingDecision: false, owned };
+  switch (decision.kind) {
+    case "refuse":
+      throw new Error(sentenceOf(declared, decision));
+    case "restore":
+      return { ...none, found: "soft-deleted", restore: true, restoredFingerprint: fingerprint, restored: true, owned: withIdentity(owned, [decision.deleted]) };
+    case "purge-then-create": {
+      let purged = false;
+      for (const d of purgesOf(decision)) purged = (await purgeDecided(session, d, run)).purged || purged;
+      return { ...none, found: "soft-deleted", purged };
+    }
+    case "keep":
+    case "replace":
+      return { ...none, found: "live" };
+    default:
+      return none;
   }
-  return policy === "recover"
-    ? `up will restore soft-deleted account ${account}, deleted at ${found.deleted.deletionDate ?? "?"}, through azure-native's restore flag (keeps its keys, endpoint and data)`
-    : `up will purge soft-deleted account ${account}, deleted at ${found.deleted.deletionDate ?? "?"}, then create a new account under the name; ${PERMANENT}`;
+}
+
+/** Gathers what Azure holds, asks the planner, acts. */
+async function decideAndAct(c: ResolvedInputs, subdomain: string | undefined, policy: IfSoftDeleted, fingerprint: string | undefined, owned: Identity[], liveIsOurs: boolean): Promise<Decided> {
+  return runHook(accountHookOptions(`soft-delete policy "${policy}" for account`, c), async (run) => {
+    const session = await armSession(c.subscriptionId);
+    const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
+    const recorded = withIdentity(owned, [...(await inheritedIdentities("policy", session, c, run.signal)), ...(liveIsOurs && held.live ? [held.live] : [])]);
+    const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
+    return actOn(session, c, declared, decide(declared, held, { identities: recorded }), recorded, fingerprint, run);
+  });
 }
 
 function checkPolicy(value: unknown): string | undefined {
@@ -74,23 +96,11 @@ function checkPolicy(value: unknown): string | undefined {
   return IF_SOFT_DELETED.includes(value as IfSoftDeleted) ? undefined : `ifSoftDeleted must be one of "recover", "purge", "fail", got ${JSON.stringify(value)}`;
 }
 
-/** The decision on what the name holds now: restore (recover), purge now (purge), or fail. */
-async function decide(session: ArmSession, c: ResolvedInputs, policy: IfSoftDeleted, fingerprint: string | undefined, run: HookRun) {
-  const found = await lookUp(session, c, run.signal);
-  const none = { found: found.found, restore: false, restoredFingerprint: undefined, restored: false, purged: false, pendingDecision: false };
-  if (found.found !== "soft-deleted") return none;
-  if (policy === "fail") throw new Error(failMessage(c, found.deleted));
-  if (policy === "purge") return { ...none, purged: (await purgeIfSoftDeleted(session, c, run)).purged };
-  const unmet = await unmetPrerequisites(session, c, found.deleted, run.signal);
-  if (unmet) throw new Error(unmet);
-  report(`account ${describeAccount(c)} will be restored by azure-native (properties.restore: true in its create)`);
-  return { ...none, restore: true, restoredFingerprint: fingerprint, restored: true };
-}
-
 const extras = (props: Record<string, unknown>) => ({
   ifSoftDeleted: (props.ifSoftDeleted ?? "recover") as IfSoftDeleted,
   accountFingerprint: typeof props.accountFingerprint === "string" ? props.accountFingerprint : undefined,
   retained: props.retained === true,
+  customSubDomainName: typeof props.customSubDomainName === "string" ? props.customSubDomainName : undefined,
 });
 
 /**
@@ -109,28 +119,32 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const policyValue = news.ifSoftDeleted ?? "recover";
     const broken = policyValue === UNKNOWN ? undefined : checkPolicy(policyValue);
     if (broken) failures.push({ property: "ifSoftDeleted", reason: broken });
-    for (const [name, type] of [["accountFingerprint", "string"], ["retained", "boolean"]] as const) {
+    for (const [name, type] of [["accountFingerprint", "string"], ["retained", "boolean"], ["customSubDomainName", "string"], ["groupDeclared", "boolean"]] as const) {
       const value = news[name];
       if (value !== undefined && value !== UNKNOWN && typeof value !== type) failures.push({ property: name, reason: `${name} must be a ${type}, got ${JSON.stringify(value)}` });
     }
-    const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false });
-    if (!checked.allKnown || failures.length || policyValue === UNKNOWN) return { inputs, failures };
+    const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false, customSubDomainName: news.customSubDomainName, groupDeclared: news.groupDeclared });
+    if (!checked.allKnown || failures.length || policyValue === UNKNOWN) {
+      const accountName = typeof news.accountName === "string" && news.accountName !== UNKNOWN ? news.accountName : undefined;
+      if (!failures.length && (!olds || olds.accountName === undefined)) report(`ReclaimableAccount: ${sentenceOf({ policy: policyValue === UNKNOWN ? "recover" : (policyValue as IfSoftDeleted), asker: "plan", accountName }, { kind: "undecided", reason: "" })}`);
+      return { inputs, failures };
+    }
     const c = pickInputs(checked.inputs);
     claimAccount(c);
+    const policyNow = policyValue as IfSoftDeleted;
+    const contradiction = declareIntent(c, policyNow === "purge" ? "purge" : policyNow === "fail" ? "refuse" : "recover", `ReclaimableAccount (ifSoftDeleted: "${policyNow}")`);
+    if (contradiction) return { inputs, failures: [{ property: "ifSoftDeleted", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew) {
       const policy = policyValue as IfSoftDeleted;
+      const subdomain = news.customSubDomainName === UNKNOWN ? undefined : (news.customSubDomainName as string | undefined);
       const verdict = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
-        const session = await armSession(c.subscriptionId);
-        const found = await lookUp(session, c, run.signal);
-        if (found.found === "soft-deleted" && policy === "fail") return { failure: failMessage(c, found.deleted) };
-        if (found.found === "soft-deleted" && policy === "recover") {
-          const unmet = await unmetPrerequisites(session, c, found.deleted, run.signal);
-          if (unmet) return { failure: unmet };
-        }
-        return { line: planLine(c, policy, found) };
+        const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { group: true, restore: policy === "recover" });
+        const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
+        const decision = decide(declared, held, { identities: [] });
+        return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
       });
-      if (verdict?.failure) failures.push({ property: "ifSoftDeleted", reason: verdict.failure });
+      if (verdict?.failure) failures.push({ property: verdict.property === "resourceGroupName" ? "resourceGroupName" : "ifSoftDeleted", reason: verdict.failure });
       else if (verdict?.line) report(`ReclaimableAccount: ${verdict.line}`);
     }
     return { inputs, failures };
@@ -140,7 +154,43 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const result = diffInputs(olds, news);
     const before = extras(olds);
     const after = extras(news);
+    if (result.replaces?.length) {
+      // The successor (created next, in this process) inherits what this policy recorded and the account live at these coordinates.
+      handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds));
+    }
+    const renamed = (result.replaces ?? []).some((p) => p === "accountName" || p === "resourceGroupName");
+    if (renamed && before.customSubDomainName && before.customSubDomainName === after.customSubDomainName) {
+      // A rename or move keeps the subdomain, which the predecessor keeps holding once the replacement soft-deletes it.
+      report(
+        `ReclaimableAccount: account ${describeAccount(pickInputs(olds))} is replaced by account ${describeAccount(pickInputs(news))} keeping customSubDomainName '${after.customSubDomainName}': ` +
+          `the replacement deletes it first (Azure soft-deletes it, and it keeps holding the subdomain), then the account's hooks purge soft-deleted account ${describeAccount(pickInputs(olds))} before the create, as this stack's own predecessor; ${PERMANENT}`,
+      );
+    }
+    if (result.replaces?.length && olds.purgeOnDestroy === true && olds.retained !== true) {
+      report(`ReclaimableAccount: the replaced policy's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then and no resource of this update declares it; ${PERMANENT}`);
+    }
     const pending = olds.pendingDecision === true;
+    const c = pickInputs(news);
+    const policyChanged = before.ifSoftDeleted !== after.ifSoftDeleted && olds.found === "soft-deleted";
+    const flagStale = olds.restore === true && olds.restoredFingerprint !== after.accountFingerprint;
+    // Until a step of this policy has seen the account live, ask whether it is: a failed up left none, or the name
+    // was soft-deleted since (out of band) — then the update decides again, named here in the words up will use.
+    let notLive = false;
+    // Asked while this policy has only decided "free" (never seen its account: a failed first up, or an out-of-band delete
+    // since), and when the update decides again anyway. A restore is the one decision that reaches the account through
+    // its inputs (the flag); purge and fail are carried out by the account's hooks before its create or update.
+    if (!result.replaces?.length && !pending && (olds.found === "free" || policyChanged || flagStale)) {
+      const seen = await previewLookup("ReclaimableAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
+        const session = await armSession(c.subscriptionId);
+        if (await session.getAccount(c, { abortSignal: run.signal })) return { live: true, line: "", restores: false };
+        const held = await lookUpWorld(session, c, after.customSubDomainName, run.signal, { group: true, restore: after.ifSoftDeleted === "recover" });
+        const declared: Declared = { account: c, customSubDomainName: after.customSubDomainName, policy: after.ifSoftDeleted, asker: "plan" };
+        const decision = decide(declared, held, { identities: recordedIdentities(olds) });
+        return { live: false, line: sentenceOf(declared, decision), restores: decision.kind === "restore" };
+      });
+      notLive = seen?.live === false && (seen.restores === true || policyChanged || flagStale);
+      if (notLive) report(`ReclaimableAccount: account ${describeAccount(c)} is not live (an earlier up failed, or it was deleted since): up decides again (ifSoftDeleted "${after.ifSoftDeleted}"): ${seen?.line}`);
+    }
     if (pending) {
       const c = pickInputs(news);
       const account = describeAccount(c);
@@ -155,29 +205,33 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(`ReclaimableAccount: ${line}`);
     }
     // Settings and the account's fingerprint change nothing in Azure: an in-place update, no request.
-    const settingsChanged = before.ifSoftDeleted !== after.ifSoftDeleted || before.accountFingerprint !== after.accountFingerprint || before.retained !== after.retained;
-    return { ...result, changes: result.changes || settingsChanged || pending };
+    const settingsChanged = before.ifSoftDeleted !== after.ifSoftDeleted || before.accountFingerprint !== after.accountFingerprint || before.retained !== after.retained || before.customSubDomainName !== after.customSubDomainName;
+    return { ...result, changes: result.changes || settingsChanged || pending || notLive };
   },
 
   async create(inputs) {
     const c = pickInputs(inputs);
-    const { ifSoftDeleted, accountFingerprint, retained } = extras(inputs);
-    const decided = await runHook(accountHookOptions(`soft-delete policy "${ifSoftDeleted}" for account`, c), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
-    const outs = withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, ...decided } satisfies SoftDeletePolicyOutputs);
+    const { ifSoftDeleted, accountFingerprint, retained, customSubDomainName } = extras(inputs);
+    const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, [], false);
+    const outs = withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided } satisfies SoftDeletePolicyOutputs);
     return { id: `${accountId(c)}/softDeletePolicy`, outs };
   },
 
   async read(id, props) {
     const state = recordedOutputs<SoftDeletePolicyOutputs>(props ?? {});
     const c = pickInputs(state as unknown as Record<string, unknown>);
-    const found = await runHook(accountHookOptions("refresh of the soft-delete policy for account", c), async (run) =>
-      lookUp(await armSession(c.subscriptionId), c, run.signal),
-    );
-    const inputs = withoutUndefined({ ...c, ifSoftDeleted: state.ifSoftDeleted, accountFingerprint: state.accountFingerprint, retained: state.retained });
+    const found = await runHook(accountHookOptions("refresh of the soft-delete policy for account", c), async (run) => {
+      const session = await armSession(c.subscriptionId);
+      const live = await session.getAccount(c, { abortSignal: run.signal });
+      if (live) return { found: "live" as const, live };
+      return { found: (await session.getDeletedAccount(c, { abortSignal: run.signal })) ? ("soft-deleted" as const) : ("free" as const) };
+    });
+    const inputs = withoutUndefined({ ...c, ifSoftDeleted: state.ifSoftDeleted, accountFingerprint: state.accountFingerprint, retained: state.retained, customSubDomainName: state.customSubDomainName });
     if (found.found === "live") {
       // The account exists: no request may carry the restore flag any more (a refresh can bring drift
       // that azure-native then updates, and Azure refuses the flag on a live account).
-      return { id, props: withoutUndefined({ ...state, restore: false, restoredFingerprint: undefined, pendingDecision: false, found: "live" as const }), inputs };
+      // The account the stack manages is live: record its identity (a refresh is a step that writes state).
+      return { id, props: withoutUndefined({ ...state, restore: false, restoredFingerprint: undefined, pendingDecision: false, found: "live" as const, owned: withIdentity(state.owned, [found.live]) }), inputs };
     }
     // The account is gone (deleted out of band: its own refresh drops it; or purged, or never created):
     // decide again before it is created again.
@@ -188,15 +242,21 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async update(_id, olds, news) {
     const previous = recordedOutputs<SoftDeletePolicyOutputs>(olds);
     const c = pickInputs(news);
-    const { ifSoftDeleted, accountFingerprint, retained } = extras(news);
-    // Decide again after a refresh found the account gone, and when the account's inputs changed while
-    // a restore was decided: the restoring create may not have happened yet (a failed or interrupted up).
-    if (previous.pendingDecision || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
-      const decided = await runHook(accountHookOptions(`soft-delete policy "${ifSoftDeleted}" for account`, c), async (run) => decide(await armSession(c.subscriptionId), c, ifSoftDeleted, accountFingerprint, run));
-      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, ...decided, restored: previous.restored || decided.restored, purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
+    const { ifSoftDeleted, accountFingerprint, retained, customSubDomainName } = extras(news);
+    // Decide again after a refresh found the account gone, when the policy changed while the name was held by a
+    // soft-deleted account, and when the account's inputs changed while a restore was decided (the restoring
+    // create may not have happened yet: a failed or interrupted up).
+    const policyChanged = previous.ifSoftDeleted !== ifSoftDeleted && previous.found === "soft-deleted";
+    if (previous.pendingDecision || policyChanged || previous.found === "free" || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
+      const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], true);
+      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: decided.restored || (previous.restored === true && decided.found === "live"), purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
     }
-    // Settings only: no request, the decision stands.
-    return { outs: withoutUndefined({ ...previous, ...c, ifSoftDeleted, accountFingerprint, retained, pendingDecision: false } satisfies SoftDeletePolicyOutputs) };
+    // Settings only: the decision stands. The account this stack manages is recorded when it is live now
+    // (the policy's next step after the create that made it); a read, no write.
+    const owned = await runHook(accountHookOptions("identity read of account", c), async (run) =>
+      withIdentity(previous.owned, [await (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal })]),
+    );
+    return { outs: withoutUndefined({ ...previous, ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, pendingDecision: false, owned } satisfies SoftDeletePolicyOutputs) };
   },
 
   async delete(_id, props) {

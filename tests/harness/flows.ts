@@ -16,7 +16,7 @@ import { GROUP, passTime } from "./emulator";
  */
 const ROOT = join(__dirname, "..", "..");
 
-export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll";
+export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll" | "plannedGuard" | "plannedReclaimable";
 
 /**
  * Makes a project folder with the package installed and the program as
