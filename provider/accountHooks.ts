@@ -199,7 +199,8 @@ async function decideFor(guarded: GuardedAccount, c: ResolvedInputs, inputs: Rec
 async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefined, inputs: Record<string, unknown> | undefined): Promise<void> {
   const policy = await policyOf(guarded);
   if (!c || policy === undefined) {
-    tell(`${guarded.name}: ${sentenceOf({ policy: policy ?? "recover", asker: "create" }, { kind: "undecided", reason: "" })}`);
+    const accountName = await knownValue(guarded.accountName);
+    tell(`${guarded.name}: ${sentenceOf({ policy: policy ?? "recover", asker: "create", accountName }, { kind: "undecided", reason: "" })}`);
     return;
   }
   // While the policy's outputs are not known (it decides in this update), the policy's own preview line says what happens; the hooks say what differs.
@@ -291,6 +292,8 @@ export function accountHookBinding(guarded: GuardedAccount): { hooks: pulumi.Res
   const beforeUpdate = new pulumi.ResourceHook(
     `${guarded.name}-restore-or-purge-before-update`,
     async (args) => {
+      // An update that carries the restore flag restores by itself (the policy decided so after a refresh).
+      if (restores(args.newInputs)) return;
       const c = await resolveGuarded(guarded);
       if (!c || !sameAccount(c, args.newInputs)) return;
       await beforeAnUpdate(guarded, c, args.newInputs, done);

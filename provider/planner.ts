@@ -50,6 +50,8 @@ export interface LiveFacts extends Identity {
 export interface Declared {
   /** Undefined while an input is unknown (preview of a computed name or group): the decision says what up may do. */
   account?: AccountCoordinates;
+  /** The account's name when it is known but another input is not (for "may" sentences). */
+  accountName?: string;
   customSubDomainName?: string;
   policy: Policy;
   asker: Asker;
@@ -213,7 +215,7 @@ function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decisio
   return {
     kind: "refuse",
     property: "properties.customSubDomainName",
-    reason: `customSubDomainName '${declared.customSubDomainName}' is held by ${who}, which this stack does not own, so the create would fail with CustomDomainInUse; nothing was purged`,
+    reason: `customSubDomainName '${declared.customSubDomainName}' is held by ${who}, which this stack does not own, so Azure would refuse the create (a subdomain is unique across Azure, and a soft-deleted account keeps it for 48 hours); nothing was purged`,
     fix:
       holder.state === "live"
         ? `choose another customSubDomainName, or delete that account if it is yours`
@@ -229,7 +231,7 @@ function deletedSince(c: AccountCoordinates, d: DeletedFacts, policy: Policy): D
     kind: "refuse",
     property: "ifSoftDeleted",
     reason: `account ${describeFacts(d)} was soft-deleted (at ${d.deletionDate ?? "?"}) after this update's soft-delete policy ("${policy}") decided, and it is not this stack's own predecessor, so nothing was purged`,
-    fix: `run \`pulumi up\` again: the policy decides again on what the name holds then${policy === "recover" ? " (it restores the account)" : ""}`,
+    fix: `run \`pulumi up --refresh\`: the refresh finds the account soft-deleted and the policy decides again${policy === "recover" ? " (it restores the account)" : ""}`,
   };
 }
 
@@ -299,17 +301,22 @@ export function sentenceOf(declared: Declared, decision: Decision, voice: Voice 
   }
 }
 
-/** With unknown inputs: what up may do once they are known. */
+/** With unknown inputs: what up may do once they are known, naming the account as far as it is known. */
 function maySentence(declared: Declared): string {
-  const what =
-    declared.policy === "guard" || declared.policy === "purge"
-      ? "may purge a soft-deleted account holding the name once the inputs are known; a purge is permanent"
-      : declared.policy === "recover"
-        ? declared.asker === "recover"
-          ? "may restore or adopt the account once the inputs are known"
-          : "may restore a soft-deleted account holding the name, or purge this stack's own predecessor, once the inputs are known; a purge is permanent"
-        : "may fail if a soft-deleted account holds the name, or purge this stack's own predecessor, once the inputs are known; a purge is permanent";
-  return `an input of the account is not known yet: up ${what}`;
+  const name = declared.accountName ?? declared.account?.accountName;
+  const account = name ? `account '${name}'` : "the account";
+  const soft = name ? `soft-deleted account '${name}'` : "a soft-deleted account holding the name";
+  const once = "once its inputs are known (an input is not known yet at preview)";
+  if (declared.asker === "recover") return `up may restore or adopt ${account} ${once}`;
+  switch (declared.policy) {
+    case "guard":
+    case "purge":
+      return `up may purge ${soft} ${once}, then create ${account}; a purge is permanent`;
+    case "recover":
+      return `up may restore ${soft} ${once}, or purge this stack's own predecessor of ${account} (deleted by a replacement); a purge is permanent`;
+    case "fail":
+      return `up may fail if ${soft} exists ${once}, or purge this stack's own predecessor of ${account} (deleted by a replacement); a purge is permanent`;
+  }
 }
 
 /** The ids an up may purge under a decision: acting code purges exactly these and nothing else. */

@@ -59,6 +59,9 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
   /** When Azure would have purged that account by itself (ISO 8601); absent when nothing was purged. */
   declare public readonly scheduledPurgeDate: pulumi.Output<string | undefined>;
 
+  /** Identities of the guarded account recorded when the guard was replaced along with it (its hooks' "own predecessor"). */
+  declare public readonly owned: pulumi.Output<{ id: string; internalId?: string }[] | undefined>;
+
   private readonly guarded: GuardedAccount;
   private hooks?: pulumi.ResourceHookBinding;
 
@@ -82,11 +85,11 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
     super(
       purgedDeletedAccountProvider,
       name,
-      { ...args, purged: undefined, pendingPurge: undefined, deletedAccountId: undefined, deletionDate: undefined, scheduledPurgeDate: undefined },
+      { ...args, purged: undefined, pendingPurge: undefined, deletedAccountId: undefined, deletionDate: undefined, scheduledPurgeDate: undefined, owned: undefined },
       opts,
       "cognitive-reclaim",
       "PurgedDeletedAccount",
     );
-    this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes };
+    this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes, owned: this.owned };
   }
 }

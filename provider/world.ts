@@ -61,7 +61,9 @@ export interface Looking {
 /** Reads what Azure holds for the planner: the live account at the name, every soft-deleted account of the name in the group, the subdomain's other holder, the group. */
 export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, customSubDomainName: string | undefined, signal: AbortSignal, looking: Looking = {}): Promise<Held> {
   const options = { abortSignal: signal };
-  const [live, listing] = await Promise.all([session.getAccount(c, options), session.listDeletedAccounts(options)]);
+  // The group first when asked: an account in a missing group is not live, and its GET would only report the 404.
+  const [group, listing] = await Promise.all([looking.group ? groupExists(session, c.resourceGroupName, options) : Promise.resolve(undefined), session.listDeletedAccounts(options)]);
+  const live = group === false ? undefined : await session.getAccount(c, options);
   const deletedSameName = listing.filter((d) => sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts);
   const holder = customSubDomainName ? listing.find((d) => sameText(d.customSubDomainName, customSubDomainName) && !(sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName))) : undefined;
   const held: Held = {
@@ -70,7 +72,7 @@ export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, cu
     sameNameElsewhere: listing.filter((d) => sameText(d.accountName, c.accountName) && !sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts),
     subdomainHolder: holder ? { state: "soft-deleted", account: deletedFacts(holder) } : undefined,
   };
-  if (looking.group) held.groupExists = live ? true : await groupExists(session, c.resourceGroupName, options);
+  if (looking.group) held.groupExists = group;
   if (looking.restore && !live && held.groupExists !== false && deletedSameName.some((d) => d.location === c.location)) {
     const details = await session.getDeletedAccount(c, options);
     if (details) held.restoreBlocker = await unmetPrerequisites(session, c, details, signal);

@@ -2,11 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
 import { declareIntent } from "../claims";
+import { handOver, inheritedIdentities, recordedIdentities } from "../identity";
 import { diffInputs } from "../diff";
-import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, purgesOf, sentenceOf } from "../planner";
+import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, sentenceOf } from "../planner";
 import { deletedFacts } from "../world";
 import type { ArmSession, DeletedAccountDetails } from "../azureSession";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
@@ -23,10 +24,13 @@ export type PurgedDeletedAccountOutputs = ResolvedInputs & {
   deletionDate?: string;
   /** Scheduled purge time of the account the last create or update purged; absent when nothing was purged. */
   scheduledPurgeDate?: string;
+  /** Identities of the guarded account recorded when the guard was replaced along with it (identity.ts): its hooks' "own predecessor". */
+  owned?: Identity[];
 };
 
-function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome): PurgedDeletedAccountOutputs {
+function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome, owned: Identity[]): PurgedDeletedAccountOutputs {
   return withoutUndefined({
+    owned: owned.length ? owned : undefined,
     ...c,
     purged: outcome.purged,
     pendingPurge: false,
@@ -78,6 +82,10 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       const contradiction = declareIntent(pickInputs(checked.inputs), "purge", "PurgedDeletedAccount guard");
       if (contradiction) failures.push({ property: "accountName", reason: contradiction });
     }
+    if (isNew && !checked.allKnown && !failures.length) {
+      const accountName = typeof checked.inputs.accountName === "string" && checked.inputs.accountName !== UNKNOWN ? checked.inputs.accountName : undefined;
+      report(`PurgedDeletedAccount: ${sentenceOf({ policy: "guard", asker: "plan", accountName }, { kind: "undecided", reason: "" })}`);
+    }
     if (isNew && checked.allKnown && !failures.length) {
       const c = pickInputs(checked.inputs);
       const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, run.signal));
@@ -91,12 +99,31 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       const c = pickInputs(news);
       report(`PurgedDeletedAccount: refresh found soft-deleted account ${describeAccount(c)} again: up will purge it; a purge is permanent: the account, its keys and its data cannot be recovered afterwards`);
     }
-    return diffInputs(olds, news, olds.pendingPurge === true);
+    const result = diffInputs(olds, news, olds.pendingPurge === true);
+    if (result.replaces?.length) {
+      const before = pickInputs(olds);
+      const after = pickInputs(news);
+      handOver("guard", before, after, recordedIdentities(olds));
+      if (result.replaces.some((p) => p === "accountName" || p === "resourceGroupName")) {
+        report(
+          `PurgedDeletedAccount: the guarded account moves from ${describeAccount(before)} to ${describeAccount(after)}: if it keeps its customSubDomainName, its predecessor (soft-deleted by the replacement) holds the subdomain, ` +
+            `and the account's hooks purge soft-deleted account ${describeAccount(before)} before the create, as this stack's own predecessor; ${PERMANENT}`,
+        );
+      }
+    }
+    if (result.replaces?.length && olds.purgeOnDestroy === true) {
+      // The engine will delete the replaced guard after the update's creates: say what that delete will do.
+      report(`PurgedDeletedAccount: the replaced guard's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then; ${PERMANENT}`);
+    }
+    return result;
   },
 
   async create(inputs) {
     const c = pickInputs(inputs);
-    const outs = guardOutputs(c, await purge(c));
+    const owned = await runHook(accountHookOptions("identity read for the guard of account", c), async (run) =>
+      inheritedIdentities("guard", await armSession(c.subscriptionId), c, run.signal),
+    );
+    const outs = guardOutputs(c, await purge(c), owned);
     return { id: outs.deletedAccountId, outs };
   },
 
@@ -118,7 +145,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       // Only settings changed: no request to Azure.
       return { outs: withoutUndefined({ ...stateOf(olds), ...c } satisfies PurgedDeletedAccountOutputs) };
     }
-    return { outs: guardOutputs(c, await purge(c)) };
+    return { outs: guardOutputs(c, await purge(c), recordedIdentities(olds)) };
   },
 
   async delete(_id, props) {

@@ -6,7 +6,7 @@ import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type Resol
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "../purge";
 import { decideRecovery, recoverAsDecided } from "../recovery";
-import { sentenceOf } from "../planner";
+import { PERMANENT, sentenceOf } from "../planner";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 
 /** The recovered account's state. */
@@ -80,6 +80,13 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     if (olds.restored === true && accountKey(before) === accountKey(after)) {
       handOverAccount(after);
       if (result.replaces?.length) report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live and its replacement takes it over (it is not deleted)`);
+    }
+    if (result.replaces?.length && olds.restored === true && accountKey(before) !== accountKey(after)) {
+      // The engine deletes the replaced resource after the update's creates; nothing of this update declares the old account.
+      report(
+        `RecoveredAccount: the replaced resource's delete will delete account ${describeAccount(before)} (it restored it; Azure keeps it soft-deleted)` +
+          (olds.purgeOnDestroy === true ? `, then purge it (purgeOnDestroy); ${PERMANENT}` : ", recoverable for 48 hours"),
+      );
     }
     return result;
   },

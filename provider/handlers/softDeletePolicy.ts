@@ -1,13 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { accountKey, claimAccount, declareIntent, isClaimed } from "../claims";
+import { claimAccount, declareIntent, isClaimed } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
 import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, sentenceOf } from "../planner";
-import { processSlot } from "../processCache";
+import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
 import type { ArmSession } from "../azureSession";
@@ -56,37 +56,6 @@ export type SoftDeletePolicyOutputs = ResolvedInputs & {
   customSubDomainName?: string;
 };
 
-/** Identities kept: the few most recent (a replacement adds one; older ones are long purged or gone). */
-const MAX_OWNED = 8;
-
-function withIdentity(owned: Identity[] | undefined, more: (Identity | undefined)[]): Identity[] {
-  const all = [...(owned ?? [])];
-  for (const identity of more) {
-    if (!identity?.internalId || all.some((o) => o.internalId === identity.internalId)) continue;
-    all.push({ id: identity.id, internalId: identity.internalId });
-  }
-  return all.slice(-MAX_OWNED);
-}
-
-/**
- * What a replacement of the policy hands to its successor (in this provider
- * process: the engine calls the old state's diff, then the successor's create,
- * in one deployment): the old coordinates and the identities recorded there.
- */
-interface HandOver {
-  old: ResolvedInputs;
-  owned: Identity[];
-}
-const handOvers = (): Record<string, HandOver | undefined> => processSlot("policyHandOvers", () => ({}));
-
-/** The account live at the old coordinates of a replaced policy is the one the account's replacement deletes: this stack's own. */
-async function inherited(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Identity[]> {
-  const handOver = handOvers()[accountKey(c)];
-  if (!handOver) return [];
-  const live = await session.getAccount({ ...handOver.old, subscriptionId: session.subscriptionId }, { abortSignal: signal });
-  return withIdentity(handOver.owned, [live]);
-}
-
 type Decided = Pick<SoftDeletePolicyOutputs, "found" | "restore" | "restoredFingerprint" | "restored" | "purged" | "pendingDecision" | "owned">;
 
 /** Acts on the planner's decision, after printing it in the words preview used. */
@@ -116,7 +85,7 @@ async function decideAndAct(c: ResolvedInputs, subdomain: string | undefined, po
   return runHook(accountHookOptions(`soft-delete policy "${policy}" for account`, c), async (run) => {
     const session = await armSession(c.subscriptionId);
     const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
-    const recorded = withIdentity(owned, [...(await inherited(session, c, run.signal)), ...(liveIsOurs && held.live ? [held.live] : [])]);
+    const recorded = withIdentity(owned, [...(await inheritedIdentities("policy", session, c, run.signal)), ...(liveIsOurs && held.live ? [held.live] : [])]);
     const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
     return actOn(session, c, declared, decide(declared, held, { identities: recorded }), recorded, fingerprint, run);
   });
@@ -156,7 +125,8 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     }
     const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false, customSubDomainName: news.customSubDomainName });
     if (!checked.allKnown || failures.length || policyValue === UNKNOWN) {
-      if (!failures.length) report(`ReclaimableAccount: ${sentenceOf({ policy: policyValue === UNKNOWN ? "recover" : (policyValue as IfSoftDeleted), asker: "plan" }, { kind: "undecided", reason: "" })}`);
+      const accountName = typeof news.accountName === "string" && news.accountName !== UNKNOWN ? news.accountName : undefined;
+      if (!failures.length && (!olds || olds.accountName === undefined)) report(`ReclaimableAccount: ${sentenceOf({ policy: policyValue === UNKNOWN ? "recover" : (policyValue as IfSoftDeleted), asker: "plan", accountName }, { kind: "undecided", reason: "" })}`);
       return { inputs, failures };
     }
     const c = pickInputs(checked.inputs);
@@ -186,12 +156,31 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const after = extras(news);
     if (result.replaces?.length) {
       // The successor (created next, in this process) inherits what this policy recorded and the account live at these coordinates.
-      handOvers()[accountKey(pickInputs(news))] = { old: pickInputs(olds), owned: Array.isArray(olds.owned) ? (olds.owned as Identity[]) : [] };
+      handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds));
     }
-    if (before.ifSoftDeleted !== after.ifSoftDeleted && olds.found === "soft-deleted") {
-      report(`ReclaimableAccount: ifSoftDeleted changed from "${before.ifSoftDeleted}" to "${after.ifSoftDeleted}": up decides again on what account ${describeAccount(pickInputs(news))} holds`);
+    const renamed = (result.replaces ?? []).some((p) => p === "accountName" || p === "resourceGroupName");
+    if (renamed && before.customSubDomainName && before.customSubDomainName === after.customSubDomainName) {
+      // A rename or move keeps the subdomain, which the predecessor keeps holding once the replacement soft-deletes it.
+      report(
+        `ReclaimableAccount: account ${describeAccount(pickInputs(olds))} is replaced by account ${describeAccount(pickInputs(news))} keeping customSubDomainName '${after.customSubDomainName}': ` +
+          `the replacement deletes it first (Azure soft-deletes it, and it keeps holding the subdomain), then the account's hooks purge soft-deleted account ${describeAccount(pickInputs(olds))} before the create, as this stack's own predecessor; ${PERMANENT}`,
+      );
+    }
+    if (result.replaces?.length && olds.purgeOnDestroy === true && olds.retained !== true) {
+      report(`ReclaimableAccount: the replaced policy's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then and no resource of this update declares it; ${PERMANENT}`);
     }
     const pending = olds.pendingDecision === true;
+    const redecides = !result.replaces?.length && (pending || (before.ifSoftDeleted !== after.ifSoftDeleted && olds.found === "soft-deleted") || (olds.restore === true && olds.restoredFingerprint !== after.accountFingerprint));
+    if (redecides && !pending) {
+      // The update decides again (see update): say now what it will decide, in the words up will print.
+      const c = pickInputs(news);
+      const line = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
+        const held = await lookUpWorld(await armSession(c.subscriptionId), c, after.customSubDomainName, run.signal, { group: true, restore: after.ifSoftDeleted === "recover" });
+        const declared: Declared = { account: c, customSubDomainName: after.customSubDomainName, policy: after.ifSoftDeleted, asker: "plan" };
+        return sentenceOf(declared, decide(declared, held, { identities: Array.isArray(olds.owned) ? (olds.owned as Identity[]) : [] }));
+      });
+      if (line) report(`ReclaimableAccount: decides again (ifSoftDeleted "${after.ifSoftDeleted}"): ${line}`);
+    }
     if (pending) {
       const c = pickInputs(news);
       const account = describeAccount(c);

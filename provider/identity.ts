@@ -1,0 +1,60 @@
+import type { ArmSession } from "./azureSession";
+import { accountKey } from "./claims";
+import type { ResolvedInputs } from "./inputs";
+import type { Identity } from "./planner";
+import { processSlot } from "./processCache";
+
+/**
+ * Identities a stack records (planner.ts: "own" means recorded), and what a
+ * replaced policy or guard hands to its successor.
+ *
+ * A change of location, group or name replaces the policy (or guard) along
+ * with the account. The engine calls the old state's `diff`, then the
+ * successor's `create`, in one provider process per deployment
+ * (pulumi/pulumi pkg/resource/deploy/step_generator.go, generateSteps; the
+ * account depends on the policy, so both run before the account's
+ * delete-first replacement deletes anything). `diff` hands over the old
+ * coordinates and recorded identities; the successor's `create` reads the
+ * account live at the old coordinates (still live then) and records it: it is
+ * the account the replacement deletes, so its soft-deleted successor state is
+ * this stack's own predecessor.
+ */
+
+/** The few most recent identities (a replacement adds one; older ones are long purged or gone). */
+const MAX_OWNED = 8;
+
+export function withIdentity(owned: Identity[] | undefined, more: (Identity | undefined)[]): Identity[] {
+  const all = [...(owned ?? [])];
+  for (const identity of more) {
+    if (!identity?.internalId || all.some((o) => o.internalId === identity.internalId)) continue;
+    all.push({ id: identity.id, internalId: identity.internalId });
+  }
+  return all.slice(-MAX_OWNED);
+}
+
+export const recordedIdentities = (props: Record<string, unknown>): Identity[] => (Array.isArray(props.owned) ? (props.owned as Identity[]) : []);
+
+interface HandOver {
+  old: ResolvedInputs;
+  owned: Identity[];
+}
+
+const handOvers = (kind: string): Record<string, HandOver | undefined> => processSlot(`${kind}HandOvers`, () => ({}));
+
+/** Called from a replacing `diff`: the successor at `news` inherits the old coordinates and what was recorded there. */
+export function handOver(kind: string, old: ResolvedInputs, news: ResolvedInputs, owned: Identity[]): void {
+  handOvers(kind)[accountKey(news)] = { old, owned };
+}
+
+/** The old coordinates handed to a successor at `c`, if a replacement handed any over in this process. */
+export function predecessorOf(kind: string, c: ResolvedInputs): ResolvedInputs | undefined {
+  return handOvers(kind)[accountKey(c)]?.old;
+}
+
+/** Called from the successor's `create`: what was handed over, plus the account live at the old coordinates now. */
+export async function inheritedIdentities(kind: string, session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Identity[]> {
+  const given = handOvers(kind)[accountKey(c)];
+  if (!given) return [];
+  const live = await session.getAccount({ ...given.old, subscriptionId: session.subscriptionId }, { abortSignal: signal });
+  return withIdentity(given.owned, [live]);
+}
