@@ -22,6 +22,8 @@ export type RecoveredAccountOutputs = ResolvedInputs & {
    * False when it was already live and was adopted: destroy releases it untouched.
    */
   restored: boolean;
+  /** Azure's identity of the account (`properties.internalId`), when it reports one. */
+  internalId?: string;
 };
 
 function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boolean): RecoveredAccountOutputs {
@@ -31,6 +33,8 @@ function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boo
     endpoint: account.endpoint,
     kind: account.kind,
     skuName: account.skuName,
+    // The account's identity, recorded: this stack restored or adopted exactly this account.
+    internalId: account.internalId,
     restored,
   } satisfies RecoveredAccountOutputs);
 }

@@ -170,16 +170,26 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(`ReclaimableAccount: the replaced policy's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then and no resource of this update declares it; ${PERMANENT}`);
     }
     const pending = olds.pendingDecision === true;
-    const redecides = !result.replaces?.length && (pending || (before.ifSoftDeleted !== after.ifSoftDeleted && olds.found === "soft-deleted") || (olds.restore === true && olds.restoredFingerprint !== after.accountFingerprint));
-    if (redecides && !pending) {
-      // The update decides again (see update): say now what it will decide, in the words up will print.
-      const c = pickInputs(news);
-      const line = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
-        const held = await lookUpWorld(await armSession(c.subscriptionId), c, after.customSubDomainName, run.signal, { group: true, restore: after.ifSoftDeleted === "recover" });
+    const c = pickInputs(news);
+    const policyChanged = before.ifSoftDeleted !== after.ifSoftDeleted && olds.found === "soft-deleted";
+    const flagStale = olds.restore === true && olds.restoredFingerprint !== after.accountFingerprint;
+    // Until a step of this policy has seen the account live, ask whether it is: a failed up left none, or the name
+    // was soft-deleted since (out of band) — then the update decides again, named here in the words up will use.
+    let notLive = false;
+    // Asked while this policy has only decided "free" (never seen its account: a failed first up, or an out-of-band delete
+    // since), and when the update decides again anyway. A restore is the one decision that reaches the account through
+    // its inputs (the flag); purge and fail are carried out by the account's hooks before its create or update.
+    if (!result.replaces?.length && !pending && (olds.found === "free" || policyChanged || flagStale)) {
+      const seen = await previewLookup("ReclaimableAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
+        const session = await armSession(c.subscriptionId);
+        if (await session.getAccount(c, { abortSignal: run.signal })) return { live: true, line: "", restores: false };
+        const held = await lookUpWorld(session, c, after.customSubDomainName, run.signal, { group: true, restore: after.ifSoftDeleted === "recover" });
         const declared: Declared = { account: c, customSubDomainName: after.customSubDomainName, policy: after.ifSoftDeleted, asker: "plan" };
-        return sentenceOf(declared, decide(declared, held, { identities: Array.isArray(olds.owned) ? (olds.owned as Identity[]) : [] }));
+        const decision = decide(declared, held, { identities: recordedIdentities(olds) });
+        return { live: false, line: sentenceOf(declared, decision), restores: decision.kind === "restore" };
       });
-      if (line) report(`ReclaimableAccount: decides again (ifSoftDeleted "${after.ifSoftDeleted}"): ${line}`);
+      notLive = seen?.live === false && (seen.restores === true || policyChanged || flagStale);
+      if (notLive) report(`ReclaimableAccount: account ${describeAccount(c)} is not live (an earlier up failed, or it was deleted since): up decides again (ifSoftDeleted "${after.ifSoftDeleted}"): ${seen?.line}`);
     }
     if (pending) {
       const c = pickInputs(news);
@@ -196,7 +206,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     }
     // Settings and the account's fingerprint change nothing in Azure: an in-place update, no request.
     const settingsChanged = before.ifSoftDeleted !== after.ifSoftDeleted || before.accountFingerprint !== after.accountFingerprint || before.retained !== after.retained || before.customSubDomainName !== after.customSubDomainName;
-    return { ...result, changes: result.changes || settingsChanged || pending };
+    return { ...result, changes: result.changes || settingsChanged || pending || notLive };
   },
 
   async create(inputs) {
@@ -237,9 +247,9 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // soft-deleted account, and when the account's inputs changed while a restore was decided (the restoring
     // create may not have happened yet: a failed or interrupted up).
     const policyChanged = previous.ifSoftDeleted !== ifSoftDeleted && previous.found === "soft-deleted";
-    if (previous.pendingDecision || policyChanged || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
+    if (previous.pendingDecision || policyChanged || previous.found === "free" || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
       const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], true);
-      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: previous.restored || decided.restored, purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
+      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: decided.restored || (previous.restored === true && decided.found === "live"), purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
     }
     // Settings only: the decision stands. The account this stack manages is recorded when it is live now
     // (the policy's next step after the create that made it); a read, no write.
