@@ -1,5 +1,5 @@
 import type { LoggedRequest } from "../emulator/server";
-import { brokenInvariants, type HeldAccount, touchesOf } from "./harness/invariants";
+import { brokenInvariants, type HeldAccount, RAW_AZURE_REFUSAL, touchesOf } from "./harness/invariants";
 
 /**
  * The invariant checks the plan rows rely on (tests/harness/invariants.ts),
@@ -59,5 +59,13 @@ describe("brokenInvariants", () => {
     const facts = { ...none, before: [], recorded, touched: [], failed: "404 ResourceGroupNotFound", purges: ["a"] };
     expect(brokenInvariants(facts)).toEqual(["(g) up failed (404 ResourceGroupNotFound) after purging a"]);
     expect(brokenInvariants(facts, { unforeseeableFailure: true })).toEqual([]);
+  });
+});
+
+describe("RAW_AZURE_REFUSAL tells Azure's refusal from the package's", () => {
+  it("matches azure-native's and the package's wrapping of Azure's answer, not a refusal that names the code it spares", () => {
+    expect(`Status=409 Code="CustomDomainInUse" Message="The subdomain name 'x' is not available"`).toMatch(RAW_AZURE_REFUSAL);
+    expect("create of account 'x' failed: a soft-deleted account holds this name (409 FlagMustBeSetForRestore).").toMatch(RAW_AZURE_REFUSAL);
+    expect("customSubDomainName 'x' is held by soft-deleted account 'y', which this stack does not own, so the create would fail with CustomDomainInUse; nothing was purged").not.toMatch(RAW_AZURE_REFUSAL);
   });
 });

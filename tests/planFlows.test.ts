@@ -38,7 +38,7 @@ describe("users' view (class 7: what users see)", () => {
     const stack = await FlowStack.create({ project: "cognitive-reclaim-quickstart", stack: "demo", programDir: ROOT, program: "dist/quickstart/index.js", env: ctx.emulator.environment, config: { "azure-native:subscriptionId": ctx.emulator.subscriptionId } });
     try {
       const preview = await stack.preview();
-      expect(preview.ok).toBe(true);
+      expect({ ok: preview.ok, output: preview.ok ? "" : preview.output }).toEqual({ ok: true, output: "" });
       expect(preview.output).toContain(`up will purge soft-deleted account '${account}'`);
       readsCleanly(preview);
       const seen = (await ctx.emulator.control.requests()).length;
@@ -66,7 +66,7 @@ describe("users' view (class 7: what users see)", () => {
     const stack = await FlowStack.create({ project, stack: "dev", programDir: folder, program: ".", typescript: true, env: ctx.emulator.environment, config: { "azure-native:subscriptionId": ctx.emulator.subscriptionId, ...stackConfigOf(example, project) } });
     try {
       const preview = await stack.preview();
-      expect(preview.ok).toBe(true);
+      expect({ ok: preview.ok, output: preview.ok ? "" : preview.output }).toEqual({ ok: true, output: "" });
       expect(preview.output).toMatch(/up will purge soft-deleted account 'contoso-ai'[^\n]*permanent/);
       readsCleanly(preview);
     } finally {
