@@ -36,6 +36,9 @@ export interface RemoveRequest {
   dependencies?: string[];
 }
 
+/** How far one clock move may go, either way. */
+const MAX_CLOCK_STEP_MS = 366 * 24 * 3600 * 1000;
+
 const ok = (body: unknown = { ok: true }): WireResponse => ({ status: 200, body });
 
 /** Operation faults waiting at once, and `times` of one: bounds like {@link FAULT_BOUNDS}. */
@@ -90,11 +93,12 @@ const ROUTES: ControlRoute[] = [
   {
     method: "POST",
     path: "/_emulator/clock",
-    summary: "Moves the emulator's clock forward: { advanceMs }. Answers { now }.",
+    summary: "Moves the emulator's clock forward (or back, to place an event in the past): { advanceMs }. Answers { now }.",
     handle: (ctx, body) => {
       const advanceMs = (body as { advanceMs?: unknown }).advanceMs;
-      if (typeof advanceMs !== "number" || !Number.isFinite(advanceMs) || advanceMs < 0) {
-        throw new ControlInputError(`advanceMs is ${JSON.stringify(advanceMs)}; it must be a number of milliseconds, 0 or more`);
+      // Back as well as forward: a test places an out-of-band delete hours in the past, then returns. Bounded to a year either way.
+      if (typeof advanceMs !== "number" || !Number.isFinite(advanceMs) || Math.abs(advanceMs) > MAX_CLOCK_STEP_MS) {
+        throw new ControlInputError(`advanceMs is ${JSON.stringify(advanceMs)}; it must be a number of milliseconds between -${MAX_CLOCK_STEP_MS} and ${MAX_CLOCK_STEP_MS} (a year)`);
       }
       ctx.state.clockOffsetMs += advanceMs;
       settle(ctx.state, ctx.now());

@@ -67,6 +67,12 @@ export interface GuardedAccount {
   owned?: pulumi.Input<Identity[] | undefined>;
   /** Whether the policy set the restore flag for this update (the policy's `restore` output). */
   restore?: pulumi.Input<boolean | undefined>;
+  /**
+   * The policy's `lineage` output: under `foreign` (a live account this stack
+   * never recorded held the name when the policy decided) the account seen
+   * live when the program ran is not this stack's, so it never counts as own.
+   */
+  lineage?: pulumi.Input<string | undefined>;
 }
 
 /** A create that carries azure-native's restore flag restores the soft-deleted account: never purge it. */
@@ -159,7 +165,8 @@ async function observeOwnAccount(guarded: GuardedAccount): Promise<Identity | un
 
 async function ownedBy(guarded: GuardedAccount, seen: Promise<Identity | undefined>): Promise<Owned> {
   const recorded = (await knownValue(guarded.owned)) ?? [];
-  const now = await seen;
+  // Seen live is proof of ownership only for an account this stack created or restored at the name.
+  const now = (await knownValue(guarded.lineage)) === "foreign" ? undefined : await seen;
   return { identities: now ? [...recorded, now] : [...recorded] };
 }
 

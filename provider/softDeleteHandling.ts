@@ -134,6 +134,7 @@ export function attachSoftDeleteHandling(
         ifSoftDeleted: settings.ifSoftDeleted ?? "recover",
         owned: policy.owned,
         restore: policy.restore,
+        lineage: policy.lineage,
       });
   // The account registers only after the hooks read which account is live at its name (its identity, for a
   // delete-first replacement later in this update): the restore flag it carries waits for that read.

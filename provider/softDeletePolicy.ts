@@ -42,12 +42,14 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
   declare public readonly purged: pulumi.Output<boolean>;
   /** Identities (ARM id, internalId) of the accounts this stack created, restored or kept under this policy: "own" means recorded here. */
   declare public readonly owned: pulumi.Output<{ id: string; internalId?: string }[] | undefined>;
+  /** How the account at this name came to the stack: `created`, `restored`, or `foreign` (another account held the name when the policy decided). */
+  declare public readonly lineage: pulumi.Output<"created" | "restored" | "foreign" | undefined>;
 
   constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       softDeletePolicyProvider,
       name,
-      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined },
+      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
       // Digests of the account's inputs, which may hold secrets: stored encrypted. The engine marks only outputs whose
       // input of the same name was secret (step_executor.go); restoredFingerprint has no such input.
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountFingerprint", "restoredFingerprint"] },

@@ -8,18 +8,18 @@ const accountName = config.require("accountName");
 const resourceGroupName = config.require("resourceGroupName");
 const location = config.get("location") ?? "eastus";
 
-export const group = new resources.ResourceGroup("group", { resourceGroupName, location });
+const group = new resources.ResourceGroup("group", { resourceGroupName, location });
 
 // Frees the name if a soft-deleted account holds it. In a throwaway environment,
 // `throwaway: true` also purges the account on destroy, so the next stack can reuse the name.
-export const guard = new PurgedDeletedAccount("name-guard", {
+const guard = new PurgedDeletedAccount("name-guard", {
   accountName,
   location,
   resourceGroupName,
   purgeOnDestroy: config.getBoolean("throwaway") ?? false,
 });
 
-export const account = new cognitiveservices.Account(
+const account = new cognitiveservices.Account(
   "account",
   { accountName, resourceGroupName: group.name, location, kind: "OpenAI", sku: { name: "S0" }, properties: { customSubDomainName: accountName } },
   // dependsOn: the guard's create purges first. hooks: every later create of the account
@@ -28,3 +28,4 @@ export const account = new cognitiveservices.Account(
 );
 
 export const endpoint = account.properties.endpoint;
+export const purgedBeforeCreate = guard.purged;

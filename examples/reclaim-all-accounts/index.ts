@@ -12,7 +12,7 @@ const resourceGroupName = config.require("resourceGroupName");
 const location = config.get("location") ?? "eastus";
 const prefix = config.get("prefix") ?? "contoso";
 
-export const openai = new cognitiveservices.Account("openai", {
+const openai = new cognitiveservices.Account("openai", {
   accountName: `${prefix}-openai`,
   resourceGroupName,
   location,
@@ -21,7 +21,7 @@ export const openai = new cognitiveservices.Account("openai", {
   properties: { customSubDomainName: `${prefix}-openai` },
 });
 
-export const scratch = new cognitiveservices.Account("scratch", {
+new cognitiveservices.Account("scratch", {
   accountName: `${prefix}-scratch`,
   resourceGroupName,
   location,

@@ -6,7 +6,7 @@ import { ReclaimableAccount } from "pulumi-cognitive-reclaim";
 const config = new pulumi.Config();
 
 // Works whether the name is free, soft-deleted here, or already live.
-export const ai = new ReclaimableAccount("ai", {
+const ai = new ReclaimableAccount("ai", {
   accountName: config.require("accountName"),
   resourceGroupName: config.require("resourceGroupName"),
   location: config.get("location") ?? "eastus",

@@ -6,14 +6,14 @@ const config = new pulumi.Config();
 const resourceGroupName = config.require("resourceGroupName");
 
 // Brings a deleted account back (same endpoint, keys and data), or adopts it if it is live.
-export const recovered = new RecoveredAccount("openai", {
+const recovered = new RecoveredAccount("openai", {
   accountName: config.require("accountName"),
   location: config.get("location") ?? "eastus",
   resourceGroupName,
 });
 
 // An existing web app gets the recovered endpoint.
-export const appSettings = new web.WebAppApplicationSettings("app-settings", {
+new web.WebAppApplicationSettings("app-settings", {
   name: config.require("webAppName"),
   resourceGroupName,
   properties: { AZURE_OPENAI_ENDPOINT: recovered.endpoint },

@@ -134,9 +134,23 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     }
     await runHook(accountHookOptions("deletion of account", c), async (run) => {
       const session = await armSession(c.subscriptionId);
+      // Identity, not coordinates: an account live at the name now that is not the one this resource restored
+      // (its own was deleted and purged out of band, and someone created another) is released untouched.
+      const live = await session.getAccount(c, { abortSignal: run.signal });
+      if (live && state.internalId && live.internalId && live.internalId !== state.internalId) {
+        report(`releasing account ${account}: the account live at this name now (internalId ${live.internalId}) is not the one this resource restored (internalId ${state.internalId}); nothing deleted or purged`);
+        return;
+      }
       report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
-      await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal, restoredByThisResource: true }));
-      if (c.purgeOnDestroy) await purgeIfSoftDeleted(session, c, run);
+      if (live) await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal, restoredByThisResource: true }));
+      if (!c.purgeOnDestroy) return;
+      // Purge only the account this resource restored: another soft-deleted account at the name is not this stack's.
+      const deleted = await session.getDeletedAccount(c, { abortSignal: run.signal });
+      if (deleted && state.internalId && deleted.internalId && deleted.internalId !== state.internalId) {
+        report(`not purging soft-deleted account ${account}: it is not the one this resource restored (internalId ${deleted.internalId}, restored ${state.internalId})`);
+        return;
+      }
+      if (deleted) await purgeIfSoftDeleted(session, c, run);
     });
   },
 };

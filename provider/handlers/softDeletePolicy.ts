@@ -6,7 +6,7 @@ import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, sentenceOf } from "../planner";
+import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, sentenceOf } from "../planner";
 import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
@@ -15,6 +15,22 @@ import type { ArmSession } from "../azureSession";
 /** What to do when the account's name is held by a soft-deleted account. */
 export type IfSoftDeleted = "recover" | "purge" | "fail";
 export const IF_SOFT_DELETED: readonly IfSoftDeleted[] = ["recover", "purge", "fail"];
+
+/**
+ * How the account at this name came to the stack, set only when the policy
+ * decides (never by a refresh): `created` (the name was free, or the policy
+ * purged what held it, and the account's create followed), `restored`, or
+ * `foreign` (a live account this stack never recorded held the name: its
+ * create fails "already exists" unless the program imports it). An account
+ * seen live at the name counts as this stack's own only under `created` or
+ * `restored`: a refresh of a `foreign` name records nothing, so another
+ * stack's account is never purged as an own predecessor.
+ */
+export type Lineage = "created" | "restored" | "foreign";
+
+/** The lineage of a state; states written before it existed count as `foreign` when the policy last found the name live (the safe reading). */
+export const lineageOf = (state: { lineage?: unknown; found?: unknown }): Lineage =>
+  state.lineage === "created" || state.lineage === "restored" || state.lineage === "foreign" ? state.lineage : state.found === "live" ? "foreign" : "created";
 
 /** What the policy found and decided; `restore` feeds azure-native's `properties.restore`. */
 export type SoftDeletePolicyOutputs = ResolvedInputs & {
@@ -54,25 +70,29 @@ export type SoftDeletePolicyOutputs = ResolvedInputs & {
   owned?: Identity[];
   /** The account's customSubDomainName, looked up as a second name before a create. */
   customSubDomainName?: string;
+  /** How the account at this name came to the stack (see {@link Lineage}). */
+  lineage?: Lineage;
 };
 
-type Decided = Pick<SoftDeletePolicyOutputs, "found" | "restore" | "restoredFingerprint" | "restored" | "purged" | "pendingDecision" | "owned">;
+type Decided = Pick<SoftDeletePolicyOutputs, "found" | "restore" | "restoredFingerprint" | "restored" | "purged" | "pendingDecision" | "owned" | "lineage">;
 
 /** Acts on the planner's decision, after printing it in the words preview used. */
 async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared, decision: Decision, owned: Identity[], fingerprint: string | undefined, run: HookRun): Promise<Decided> {
   report(`ReclaimableAccount: ${sentenceOf(declared, decision)}`);
-  const none: Decided = { found: "free", restore: false, restoredFingerprint: undefined, restored: false, purged: false, pendingDecision: false, owned };
+  const none: Decided = { found: "free", restore: false, restoredFingerprint: undefined, restored: false, purged: false, pendingDecision: false, owned, lineage: "created" };
   switch (decision.kind) {
     case "refuse":
       throw new Error(sentenceOf(declared, decision));
     case "restore":
-      return { ...none, found: "soft-deleted", restore: true, restoredFingerprint: fingerprint, restored: true, owned: withIdentity(owned, [decision.deleted]) };
+      return { ...none, found: "soft-deleted", restore: true, restoredFingerprint: fingerprint, restored: true, owned: withIdentity(owned, [decision.deleted]), lineage: "restored" };
     case "purge-then-create": {
       let purged = false;
       for (const d of purgesOf(decision)) purged = (await purgeDecided(session, d, run)).purged || purged;
       return { ...none, found: "soft-deleted", purged };
     }
     case "keep":
+      // A live account is this stack's only when its identity was recorded (or handed over by a replaced policy).
+      return { ...none, found: "live", lineage: decision.owned || isOwned({ identities: owned }, decision.live) ? "created" : "foreign" };
     case "replace":
       return { ...none, found: "live" };
     default:
@@ -85,6 +105,7 @@ async function decideAndAct(c: ResolvedInputs, subdomain: string | undefined, po
   return runHook(accountHookOptions(`soft-delete policy "${policy}" for account`, c), async (run) => {
     const session = await armSession(c.subscriptionId);
     const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
+    // The live account is this stack's own only when the policy's lineage says the stack created or restored the account at this name.
     const recorded = withIdentity(owned, [...(await inheritedIdentities("policy", session, c, run.signal)), ...(liveIsOurs && held.live ? [held.live] : [])]);
     const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
     return actOn(session, c, declared, decide(declared, held, { identities: recorded }), recorded, fingerprint, run);
@@ -230,8 +251,12 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     if (found.found === "live") {
       // The account exists: no request may carry the restore flag any more (a refresh can bring drift
       // that azure-native then updates, and Azure refuses the flag on a live account).
-      // The account the stack manages is live: record its identity (a refresh is a step that writes state).
-      return { id, props: withoutUndefined({ ...state, restore: false, restoredFingerprint: undefined, pendingDecision: false, found: "live" as const, owned: withIdentity(state.owned, [found.live]) }), inputs };
+      // Record its identity (a refresh is a step that writes state) only when this stack created or restored the account
+      // at this name: a name that another account held when the policy decided stays unrecorded.
+      const lineage = lineageOf(state);
+      const owned = lineage === "foreign" ? state.owned : withIdentity(state.owned, [found.live]);
+      if (lineage === "foreign") report(`refresh: account ${describeAccount(c)} is live, but this stack did not create or restore it (a live account held the name when the policy decided): not recorded as this stack's own`);
+      return { id, props: withoutUndefined({ ...state, restore: false, restoredFingerprint: undefined, pendingDecision: false, found: "live" as const, owned, lineage }), inputs };
     }
     // The account is gone (deleted out of band: its own refresh drops it; or purged, or never created):
     // decide again before it is created again.
@@ -248,15 +273,19 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // create may not have happened yet: a failed or interrupted up).
     const policyChanged = previous.ifSoftDeleted !== ifSoftDeleted && previous.found === "soft-deleted";
     if (previous.pendingDecision || policyChanged || previous.found === "free" || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
-      const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], true);
+      const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], lineageOf(previous) !== "foreign");
       return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: decided.restored || (previous.restored === true && decided.found === "live"), purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
     }
-    // Settings only: the decision stands. The account this stack manages is recorded when it is live now
-    // (the policy's next step after the create that made it); a read, no write.
-    const owned = await runHook(accountHookOptions("identity read of account", c), async (run) =>
-      withIdentity(previous.owned, [await (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal })]),
-    );
-    return { outs: withoutUndefined({ ...previous, ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, pendingDecision: false, owned } satisfies SoftDeletePolicyOutputs) };
+    // Settings only: the decision stands. The account this stack created or restored is recorded when it is live now
+    // (the policy's next step after the create that made it); a read, no write. A foreign name records nothing.
+    const lineage = lineageOf(previous);
+    const owned =
+      lineage === "foreign"
+        ? previous.owned
+        : await runHook(accountHookOptions("identity read of account", c), async (run) =>
+            withIdentity(previous.owned, [await (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal })]),
+          );
+    return { outs: withoutUndefined({ ...previous, ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, pendingDecision: false, owned, lineage } satisfies SoftDeletePolicyOutputs) };
   },
 
   async delete(_id, props) {
@@ -267,9 +296,22 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(`not purging account ${describeAccount(c)} on destroy: a resource of this update declares it`);
       return;
     }
-    await runHook(accountHookOptions("purge on destroy of account", c), async (run) =>
-      purgeIfSoftDeleted(await armSession(c.subscriptionId), c, run),
-    );
+    const state = recordedOutputs<SoftDeletePolicyOutputs>(props);
+    if (lineageOf(state) === "foreign") {
+      report(`not purging account ${describeAccount(c)} on destroy: this stack never created or restored an account at this name (a live account held it when the policy decided)`);
+      return;
+    }
+    await runHook(accountHookOptions("purge on destroy of account", c), async (run) => {
+      const session = await armSession(c.subscriptionId);
+      const deleted = await session.getDeletedAccount(c, { abortSignal: run.signal });
+      const recorded = recordedIdentities(props);
+      // With identities recorded, only one of them is purged: another account soft-deleted at the name since is not this stack's.
+      if (deleted && recorded.length && !isOwned({ identities: recorded }, deleted)) {
+        report(`not purging soft-deleted account ${describeAccount(c)} on destroy: it is not an account this stack recorded (internalId ${deleted.internalId ?? "?"})`);
+        return;
+      }
+      if (deleted) await purgeIfSoftDeleted(session, c, run);
+    });
   },
 };
 

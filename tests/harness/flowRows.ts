@@ -243,7 +243,7 @@ export const RECOVERED: Row[] = [
     },
   },
   {
-    flow: "up --replace: the successor takes the account over; the predecessor's delete leaves it live",
+    flow: "up --replace: the successor adopts the live account; the predecessor's delete leaves it live",
     program: "recovered", name: "soft-deleted", config: { purgeOnDestroy: "true" },
     play: async (world, name) => {
       await firstUp(world);
@@ -251,7 +251,10 @@ export const RECOVERED: Row[] = [
       expect(result.error).toBeUndefined();
       expect(writes(events)).toEqual(none);
       expect(await world.nameState(name)).toMatchObject({ live: true });
-      expect(world.stack.resources().find((r) => r.urn.endsWith("::recovered"))?.outputs.restored).toBe(true);
+      // pulumi/pulumi 3.260 calls no Diff for a `--replace` target (step_generator.go, the replaceTargets branch), so
+      // nothing hands the restore over: the successor finds the account live and adopts it. Nothing is lost; a later
+      // destroy releases the account instead of deleting it (the safe side of invariant (b)).
+      expect(world.stack.resources().find((r) => r.urn.endsWith("::recovered"))?.outputs.restored).toBe(false);
     },
   },
   {

@@ -51,6 +51,11 @@ export interface PlanRow {
   seed?: (emulator: RunningEmulator, name: string) => Promise<void>;
   group?: boolean;
   play: (world: FlowWorld, name: string) => Promise<void>;
+  /**
+   * A known, open defect this row reproduces (jest's `it.failing`): the row must keep failing until the defect is
+   * fixed, and then fails the suite so that the marker is removed. Says which issue tracks it.
+   */
+  knownDefect?: string;
 }
 
 const writesOf = (e: { accountDeletes: string[]; purges: string[]; restores: string[]; puts: string[] }) => ({ deletes: e.accountDeletes, purges: e.purges, restores: e.restores, puts: e.puts });
@@ -284,6 +289,8 @@ export const PLAN_ROWS_DECISIONS: PlanRow[] = [
     reason: "one resource would purge what the other restores: two resources of one program acting on one account in contradiction, foreseeable at preview",
     program: "plannedGuard",
     config: { recovered: "true", account: "none" },
+    knownDefect:
+      "issue #15 (red team, finding 8): an up run without its preview lets the guard's create purge before the RecoveredAccount's check (registered later) declares the contradiction",
     seed: (emulator, name) => seedDeleted(emulator, [{ name }]),
     play: async (world, name) => {
       await refusedAtPreview(world, [new RegExp(`'${name}'`), /guard/, /recovered/]);
@@ -332,7 +339,7 @@ export function playPlanRows(rows: PlanRow[], prefix: string): { readonly emulat
   const ctx = useEmulator();
   jest.setTimeout(180_000);
   describe.each(selectRows(rows.map((row, index) => ({ ...row, index }))))("$program: $flow", (row) => {
-    it(`holds the invariants and converges (${row.reason})`, async () => {
+    (row.knownDefect ? it.failing : it)(`holds the invariants and converges (${row.reason})${row.knownDefect ? ` [known defect: ${row.knownDefect}]` : ""}`, async () => {
       const name = `${prefix}-${row.index}`;
       await seedWorld(ctx.emulator, { group: row.group ?? true });
       await row.seed?.(ctx.emulator, name);
