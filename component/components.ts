@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- `any` is how the schema analyzer spells a free-form value (pulumi.json#/Any) */
 import * as pulumi from "@pulumi/pulumi";
-import { PurgedDeletedAccount as Guard } from "../provider/purgedDeletedAccount";
-import { ReclaimableAccount as Reclaimable, type ReclaimableAccountArgs as CoreReclaimableArgs } from "../provider/reclaimableAccount";
-import { RecoveredAccount as Recovered } from "../provider/recoveredAccount";
+import { PurgedDeletedAccount as Guard, ReclaimableAccount as Reclaimable, type ReclaimableAccountArgs as CoreReclaimableArgs, RecoveredAccount as Recovered } from "pulumi-cognitive-reclaim";
 
 /*
  * The component package's door to the package: each class here is a thin `ComponentResource` whose constructor
- * creates the TypeScript package's own resource of the same name (provider/*) as its only child, so both doors run
- * one implementation. `componentProviderHost` infers the package schema from this file's TypeScript types (the
+ * creates the TypeScript package's own resource of the same name (provider/*, imported by its npm name) as its only
+ * child, so both doors run one implementation. The package is imported from node_modules, not by a relative path:
+ * Pulumi's closure serializer copies a module outside node_modules into each dynamic resource's state by value,
+ * while one inside it is stored as a `require` of the package's stable entry (provider/runtime.ts). `componentProviderHost` infers the package schema from this file's TypeScript types (the
  * analyzer of `@pulumi/pulumi/provider/experimental`): every argument and output is typed with what the analyzer
  * accepts (primitives, Inputs, named interfaces, string maps, arrays, an `as const` enum) and described by its doc
  * comment, which becomes the description in every language's SDK.
@@ -117,6 +117,22 @@ export interface ReclaimableAccountArgs {
   timeoutMinutes?: pulumi.Input<number>;
 }
 
+/**
+ * Makes the `Construct` call's runtime context the plugin's global one. `@pulumi/pulumi` keeps a run's settings (dry
+ * run, engine and monitor connections, config) in an AsyncLocalStorage store that the provider server opens for each
+ * `Construct` (provider/server.js, construct: `localState.withLocalStorage`); the resource hooks the account is bound
+ * to are called back by the engine later, outside that context, and would see the empty global store: not a preview
+ * (so a `beforeCreate` hook acted during `pulumi preview`), no engine, no stack config. A plugin process serves one
+ * deployment (the engine starts it per run), so every `Construct` of it carries the same settings and sharing them is
+ * sound. Uses the SDK's own global (runtime/state.js, getStore falls back to `global.globalStore`).
+ */
+function shareConstructContext(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require("@pulumi/pulumi/runtime/state") as { getLocalStore(): unknown };
+  const local = state.getLocalStore();
+  if (local !== undefined) (globalThis as { globalStore?: unknown }).globalStore = local;
+}
+
 /** Copies only the arguments that were given: an absent argument stays absent, as in the TypeScript package. */
 function given<T extends object>(args: T): Partial<T> {
   return Object.fromEntries(Object.entries(args ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
@@ -147,6 +163,7 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReclaimableAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cognitive-reclaim:index:ReclaimableAccount", name, {}, opts);
+    shareConstructContext();
     const inner = new Reclaimable(name, given(args) as CoreReclaimableArgs, { ...forwardedOptions(opts), parent: this });
     this.accountId = inner.accountId;
     this.accountName = inner.account.name;
@@ -214,6 +231,7 @@ export class PurgedDeletedAccount extends pulumi.ComponentResource {
 
   constructor(name: string, args: PurgedDeletedAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cognitive-reclaim:index:PurgedDeletedAccount", name, {}, opts);
+    shareConstructContext();
     const guard = new Guard(name, given(args) as PurgedDeletedAccountArgs, { ...forwardedOptions(opts), parent: this });
     this.accountName = guard.accountName;
     this.location = guard.location;
@@ -273,6 +291,7 @@ export class RecoveredAccount extends pulumi.ComponentResource {
 
   constructor(name: string, args: RecoveredAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cognitive-reclaim:index:RecoveredAccount", name, {}, opts);
+    shareConstructContext();
     const recovered = new Recovered(name, given(args) as RecoveredAccountArgs, { ...forwardedOptions(opts), parent: this });
     this.accountName = recovered.accountName;
     this.location = recovered.location;

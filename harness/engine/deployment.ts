@@ -625,6 +625,15 @@ export class Deployment {
   }
 
   /**
+   * A remote component's provider plugin and what its `Construct` needs from this run (source_eval.go,
+   * resmon.RegisterResource, remote branch: the provider reference as for a custom resource, then GetProvider).
+   */
+  async remoteComponentProvider(type: string, version: string, provider: string): Promise<{ plugin: EngineProvider; info: { project: string; stack: string; organization: string; config: Record<string, string>; dryRun: boolean } }> {
+    const plugin = await this.plugin(await this.providerRefFor({ type, version, provider: provider || undefined } as Goal));
+    return { plugin, info: { project: this.options.project, stack: this.options.stack, organization: "organization", config: this.options.config, dryRun: this.dryRun } };
+  }
+
+  /**
    * A provider function called by the program (source_eval.go, resmon.Invoke): the given provider, or the
    * default provider of the token's package, registered on first use like a resource's.
    */

@@ -3,6 +3,7 @@ import { Callbacks } from "./callbacks";
 import { Deployment, type DeploymentOptions } from "./deployment";
 import { type Command, render } from "./display";
 import { DynamicProvider } from "./dynamicProvider";
+import { ComponentPlugin } from "./remoteComponents";
 import { ResourceMonitor } from "./resourceMonitor";
 import { runProgram } from "./program";
 import { nameOfUrn, type ResourceState, type Snapshot } from "./state";
@@ -30,6 +31,12 @@ export interface FlowStackOptions {
   typescript?: boolean;
   /** How long one program run may take before it is killed (default 5 minutes). */
   programTimeoutInMs?: number;
+  /**
+   * Component packages the project uses, package name → the folder of its `PulumiPlugin.yaml` (what
+   * `pulumi package add <folder>` records under `packages` in Pulumi.yaml): a remote component of that package is
+   * constructed by that plugin (harness/engine/remoteComponents.ts).
+   */
+  plugins?: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -150,7 +157,9 @@ export class FlowStack {
         return host;
       }
       if (pkg === "azure-native") return new AzureNativeProvider(env);
-      throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources and the azure-native stand-in`);
+      const plugin = this.options.plugins?.[pkg];
+      if (plugin) return ComponentPlugin.start(plugin, this.monitor.monitorAddress, env);
+      throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources, the azure-native stand-in and the component packages named in its plugins option`);
     };
     const replaceTargets = (options.replace ?? []).map((r) => (r.startsWith("urn:") ? r : this.urnOf(r)));
     const deployment = new Deployment(this.snapshot, {
