@@ -5,7 +5,7 @@ import { ComponentPlugin } from "../harness/engine/remoteComponents";
 import { GROUP, seedWorld, useEmulator } from "./harness/emulator";
 import { componentPluginFolder, FlowWorld } from "./harness/flows";
 import { metaschemaViolations } from "./harness/packageSchema";
-import { firstUpIn, none, recoverFromFailure, withWorld, writes } from "./harness/reclaimWorld";
+import { firstUpIn, none, withWorld, writes } from "./harness/reclaimWorld";
 
 /**
  * The component package (component/), which gives the package to every Pulumi language, tested through the
@@ -95,11 +95,12 @@ describe("the component package's schema, answered by GetSchema", () => {
 });
 
 describe("ReclaimableAccount constructed remotely", () => {
-  it('ifSoftDeleted "fail": preview fails naming the policy and nothing is written; switched to "purge", up purges', async () => {
+  // The failing step is a child the plugin registered: the engine cancels, and the program's remote registration is
+  // answered although Construct never returns. (The switch to "purge" afterwards is the Python example's first up.)
+  it('ifSoftDeleted "fail": preview and up fail naming the policy, and nothing is written', async () => {
     await withWorld(ctx.emulator, "remoteReclaimable", "soft-deleted", "fail", async (world, name) => {
       expect(await firstUpIn(world, name, "soft-deleted", "fail")).toBe("failed");
-      await recoverFromFailure(world, name, "soft-deleted");
-    });
+    }, false);
   });
 
   it("a replacement of the account (region change) purges its own predecessor: the hooks bound in the plugin run", async () => {
