@@ -64,6 +64,8 @@ const FLOWS: FlowRow[] = PROGRAMS.flatMap((program) =>
         const destroyed = await world.destroy();
         expect(destroyed.result.ok).toBe(true);
         expect(writes(destroyed.events)).toEqual({ ...none, accountDeletes: [name] });
+        // The next up comes hours later, as in life.
+        await world.passTime(6);
         const { result, events } = await world.up({ config: { ifSoftDeleted: policy } });
         if (policy === "fail") {
           expect(result.ok).toBe(false);

@@ -170,7 +170,8 @@ export const GUARDED: Row[] = [
       expect(result.ok).toBe(true);
       expect(writes(events)).toEqual({ ...none, accountDeletes: [name] });
       expect(await world.nameState(name)).toMatchObject({ live: false, deleted: true });
-      // destroy, then up within 48 hours: the guard purges, the account is created again.
+      // destroy, then up within 48 hours (6 hours later, as in life): the guard purges, the account is created again.
+      await world.passTime(6);
       const again = await world.up();
       expect(again.result.error).toBeUndefined();
       expect(writes(again.events)).toEqual({ ...none, purges: [name] });
@@ -301,6 +302,8 @@ export const RECOVERED: Row[] = [
       const { result, events } = await world.destroy();
       expect(result.ok).toBe(true);
       expect(writes(events)).toEqual({ ...none, accountDeletes: [name] });
+      // 47 hours later: an hour before Azure purges it itself.
+      await world.passTime(47);
       const again = await world.up();
       expect(writes(again.events)).toEqual({ ...none, restores: [name] });
       expect(await world.nameState(name)).toMatchObject({ live: true, internalId: before.internalId });
