@@ -8,7 +8,7 @@ const Sequencer = require("@jest/test-sequencer").default;
  * last (measured: 531 s; the same suites started first keep the run's length
  * near the longest suite's).
  */
-const LONGEST_FIRST = ["reclaimFlows", "reclaimStates", "flows", "planDecisions", "planFlows", "recoveredFlows", "flowEngine", "secrets", "faults", "exampleFlows", "host"];
+const LONGEST_FIRST = ["reclaimFlows", "reclaimStates", "flows", "planDecisions", "planFlows", "recoveredFlows", "flowEngine", "remoteComponents", "secrets", "faults", "exampleFlows", "languageExamples", "host"];
 
 function rank(test) {
   const name = require("node:path").basename(test.path).replace(/\.test\.ts$/, "");

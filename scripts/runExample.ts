@@ -23,7 +23,7 @@ import { runStack, type StackRun } from "./runStack";
 const ROOT = resolve(__dirname, "..", "..");
 
 function usage(problem: string): never {
-  const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(ROOT, "examples", e.name, "Pulumi.yaml")));
+  const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(ROOT, "examples", e.name, "package.json")));
   throw new Error(`${problem}\nusage: npm run example -- <example or program folder> [--keep]\nexamples: ${examples.map((e) => e.name).join(", ")}`);
 }
 
@@ -33,6 +33,7 @@ async function main(args: string[]): Promise<void> {
   if (target.length !== 1) usage(`expected one example name or program folder, got ${JSON.stringify(target)}`);
   const source = existsSync(join(ROOT, "examples", target[0], "Pulumi.yaml")) ? join(ROOT, "examples", target[0]) : resolve(target[0]);
   if (!existsSync(join(source, "Pulumi.yaml"))) usage(`'${target[0]}' is neither an example nor a folder with a Pulumi.yaml`);
+  if (!existsSync(join(source, "package.json"))) usage(`'${target[0]}' is not a Node.js program (no package.json): programs of other languages use the component package, see docs/languages.md`);
   const example = readExampleWorld(source);
   const project = projectName(source);
 

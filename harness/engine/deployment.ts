@@ -185,13 +185,23 @@ export class Deployment {
   /** Handles one `RegisterResource`: generates its steps, runs them, answers; throws {@link StepFailed} when one fails. */
   async register(goal: Goal): Promise<RegisterResult> {
     if (this.error) throw new StepFailed(`the update was stopped by an earlier failure: ${this.error}`);
-    const generated = this.generation.then(() => this.generator.generate(goal));
-    this.generation = generated.catch(() => undefined);
-    const { steps, state } = await generated;
+    const { steps, state } = await this.inGeneration(() => this.generator.generate(goal));
     // Later registrations are generated while this chain waits and runs (step_executor.go: one worker per chain).
     await pause(this.order.holdMs());
     await this.executor.runChain(steps);
     return { urn: state.urn, id: state.id, outputs: state.outputs };
+  }
+
+  /**
+   * Work the step generator does in turn with the registrations (deployment_executor.go, Execute: one event at a
+   * time), such as registering the default provider a remote component's `Construct` needs (source_eval.go,
+   * resmon.RegisterResource, `if remote`; default_providers.go, handleRequest: that registration is an event on
+   * the same channel as the program's).
+   */
+  inGeneration<T>(work: () => T | Promise<T>): Promise<T> {
+    const next = this.generation.then(work);
+    this.generation = next.catch(() => undefined);
+    return next;
   }
 
   /** `RegisterResourceOutputs`: a component's or the stack's outputs (step_executor.go, ExecuteRegisterResourceOutputs). */

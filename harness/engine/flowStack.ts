@@ -4,6 +4,7 @@ import { Deployment, type DeploymentOptions, type EngineRelease } from "./deploy
 import type { OrderOptions } from "./order";
 import { type Command, render } from "./display";
 import { DynamicProvider } from "./dynamicProvider";
+import { ComponentPlugin } from "./remoteComponents";
 import { ResourceMonitor } from "./resourceMonitor";
 import { runProgram } from "./program";
 import { nameOfUrn, type ResourceState, type Snapshot } from "./state";
@@ -38,6 +39,12 @@ export interface FlowStackOptions {
   order?: OrderOptions;
   /** Which engine release to follow where pulumi/pulumi changed after 3.260 (default "3.260"; see deployment.ts). */
   engine?: EngineRelease;
+  /**
+   * Component packages the project uses, package name → the folder of its `PulumiPlugin.yaml` (what
+   * `pulumi package add <folder>` records under `packages` in Pulumi.yaml): a remote component of that package is
+   * constructed by that plugin (harness/engine/remoteComponents.ts).
+   */
+  plugins?: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -166,7 +173,9 @@ export class FlowStack {
         return host;
       }
       if (pkg === "azure-native") return new AzureNativeProvider(env);
-      throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources and the azure-native stand-in`);
+      const plugin = this.options.plugins?.[pkg];
+      if (plugin) return ComponentPlugin.start(plugin, this.monitor.monitorAddress, env);
+      throw new Error(`no provider plugin for package '${pkg}': the flow harness runs pulumi-nodejs (dynamic) resources, the azure-native stand-in and the component packages named in its plugins option`);
     };
     const toUrns = (names: string[] | undefined) => (names ?? []).map((r) => (r.startsWith("urn:") ? r : this.urnOf(r)));
     const replaceTargets = toUrns(options.replace);

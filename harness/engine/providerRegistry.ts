@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EngineProvider } from "./provider";
+import type { ConstructInfo } from "./remoteComponents";
 import { emptyHooks, isProviderType, makeUrn, packageOf, parseProviderRef, type ResourceState, typeOfUrn } from "./state";
 import type { StepRecord } from "./steps";
 import { deepEqual, type Props, UNKNOWN } from "./values";
@@ -96,6 +97,16 @@ export class ProviderRegistry {
       this.plugins.set(urn, plugin);
     }
     return plugin;
+  }
+
+  /**
+   * A remote component's provider plugin and what its `Construct` needs from this run (source_eval.go,
+   * resmon.RegisterResource, the `if remote` branch: the provider reference as for a custom resource — the default
+   * provider registered on first use — then `providers.GetProvider`).
+   */
+  async remoteComponentProvider(type: string, version: string, explicit: string | undefined): Promise<{ plugin: EngineProvider; info: Omit<ConstructInfo, "monitorAddress"> }> {
+    const plugin = await this.plugin(this.refFor(type, version, explicit));
+    return { plugin, info: { project: this.host.project, stack: this.host.stack, organization: "organization", config: this.host.config, dryRun: this.host.dryRun } };
   }
 
   /** Whether a provider resource still serves a live resource (providers are deleted after their resources). */

@@ -2,6 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import type { Callbacks, CallbackRef } from "./callbacks";
 import { type Deployment, type Goal, StepFailed } from "./deployment";
+import { ConstructCancelled, registerRemoteComponent } from "./remoteComponents";
 import { emptyHooks, type HookBindings } from "./state";
 import { fromStruct, type Props, revealSecrets, toStruct } from "./values";
 
@@ -40,6 +41,12 @@ const SEVERITY = ["debug", "info", "warning", "error"] as const;
 
 function grpcError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
+
+function newCancellation(): { promise: Promise<void>; cancel: () => void } {
+  let cancel = () => undefined as void;
+  const promise = new Promise<void>((resolve) => (cancel = resolve));
+  return { promise, cancel };
 }
 
 function hooksFrom(binding: any): HookBindings {
@@ -85,6 +92,8 @@ export class ResourceMonitor {
   private parents = new Map<string, string>();
   private rootUrn = "";
   private shutdownHandler?: () => Promise<void>;
+  /** Settles when a step of the attached run failed: the engine cancels the source (source_eval.go, rm.cancel). */
+  private cancellation = newCancellation();
 
   constructor(private readonly callbacks: Callbacks) {}
 
@@ -118,10 +127,12 @@ export class ResourceMonitor {
       // registration event reaches the step generator: a transform may register other resources and wait for
       // them, so transforms run outside the queue that serialises the steps.
       registerResource: (call: Call, reply: Reply) =>
-        this.transform(call.request).then(
-          (transformed) => this.enqueue(() => this.registerResource(call.request, transformed), reply, this.run.concurrent),
-          (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
-        ),
+        call.request.getRemote()
+          ? this.registerRemote(call.request, reply)
+          : this.transform(call.request).then(
+              (transformed) => this.enqueue(() => this.registerResource(call.request, transformed), reply, this.run.concurrent),
+              (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
+            ),
       registerResourceOutputs: (call: Call, reply: Reply) =>
         this.enqueue(async () => {
           this.run.registerOutputs(call.request.getUrn(), fromStruct(call.request.getOutputs()));
@@ -190,6 +201,7 @@ export class ResourceMonitor {
     this.rootUrn = "";
     this.queue = Promise.resolve();
     this.inflight.clear();
+    this.cancellation = newCancellation();
   }
 
   detach(): void {
@@ -225,13 +237,37 @@ export class ResourceMonitor {
     }
     next.then(
       (response) => reply(null, response),
-      (error: Error) => reply(grpcError(error instanceof StepFailed ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message)),
+      (error: Error) => {
+        if (error instanceof StepFailed) this.cancellation.cancel();
+        reply(grpcError(error instanceof StepFailed ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message));
+      },
+    );
+  }
+
+  /** Work in the queue of registrations, answered to the caller rather than to a client. */
+  private inQueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * source_eval.go, resmon.RegisterResource, `if remote`: a remote component is constructed by its package's plugin
+   * (harness/engine/remoteComponents.ts), outside the queue of registrations, since the children it registers go
+   * through that queue while it runs. Only its provider is resolved in turn with the registrations: behind those
+   * queued before it, and with the step generator's other events (a seeded order handles registrations at once).
+   */
+  private registerRemote(request: any, reply: Reply): void {
+    const resolve = (type: string, version: string, provider: string) =>
+      this.inQueue(() => this.run.inGeneration(() => this.run.registry.remoteComponentProvider(type, version, provider || undefined)));
+    registerRemoteComponent(request, resolve, this.monitorAddress, this.cancellation.promise).then(
+      (response) => reply(null, response),
+      (error: Error) => reply(grpcError(error instanceof ConstructCancelled ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message)),
     );
   }
 
   /** source_eval.go, resmon.RegisterResource: the resource's transforms, then its parents', then the stack's. */
   private async transform(request: any): Promise<{ properties: any; options: any; own: CallbackRef[] }> {
-    if (request.getRemote()) throw new Error(`remote component ${request.getType()} '${request.getName()}' is not modelled by the flow harness`);
     if (request.getImportid()) throw new Error(`the import option (${request.getType()} '${request.getName()}', id '${request.getImportid()}') is not modelled by the flow harness`);
     const own: CallbackRef[] = request.getTransformsList().map((cb: any) => ({ target: cb.getTarget(), token: cb.getToken() }));
     const parent: string = request.getParent();

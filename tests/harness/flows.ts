@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { ClientSecretCredential } from "@azure/identity";
@@ -16,7 +16,8 @@ import { GROUP, passTime } from "./emulator";
  */
 const ROOT = join(__dirname, "..", "..");
 
-export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll" | "plannedGuard" | "plannedReclaimable";
+/** The `remote…` programs use the component package (component/) as a program of another language does. */
+export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll" | "plannedGuard" | "plannedReclaimable" | "remoteReclaimable" | "remoteGuarded";
 
 /**
  * Makes a project folder with the package installed and the program as
@@ -28,8 +29,24 @@ export function flowProject(program: FlowProgram): string {
   mkdirSync(dir, { recursive: true });
   installBuiltPackage(ROOT, dir);
   copyFileSync(join(ROOT, "dist", "harness", "flows", "programs", `${program}.js`), join(dir, "index.js"));
+  copyFileSync(join(ROOT, "dist", "harness", "flows", "programs", "remoteComponent.js"), join(dir, "remoteComponent.js"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `flow-${program}`, private: true, main: "index.js" }, null, 2));
   writeFileSync(join(dir, "Pulumi.yaml"), `name: flow-${program}\nruntime: nodejs\n`);
+  return dir;
+}
+
+/**
+ * The component package as `pulumi package add component/` finds it once its dependencies are installed: the
+ * folder's own files (PulumiPlugin.yaml, package.json, tsconfig.json, the TypeScript the schema is inferred from),
+ * its entry compiled beside them (what ts-node would compile), and the built package in its node_modules as npm
+ * installs it from the tarball its package.json names. One folder per jest worker.
+ */
+export function componentPluginFolder(): string {
+  const dir = join(ROOT, ".flows", `component-${process.env.JEST_WORKER_ID ?? "main"}`);
+  mkdirSync(dir, { recursive: true });
+  for (const file of readdirSync(join(ROOT, "component"))) copyFileSync(join(ROOT, "component", file), join(dir, file));
+  for (const file of ["index.js", "components.js"]) copyFileSync(join(ROOT, "dist", "component", file), join(dir, file));
+  installBuiltPackage(ROOT, dir);
   return dir;
 }
 
@@ -79,6 +96,7 @@ export class FlowWorld {
       config: { "azure-native:subscriptionId": emulator.subscriptionId, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`flow:${k}`, v])) },
       // FLOW_ORDER_SEED plays the matrix in another legal order of steps (harness/engine/order.ts).
       order: process.env.FLOW_ORDER_SEED ? { seed: Number(process.env.FLOW_ORDER_SEED) } : undefined,
+      plugins: program.startsWith("remote") ? { "cognitive-reclaim": componentPluginFolder() } : undefined,
     });
     const world = new FlowWorld(emulator, stack, config);
     world.seen = (await emulator.control.requests()).length;

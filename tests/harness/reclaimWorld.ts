@@ -11,7 +11,7 @@ import { GROUP, seedWorld } from "./emulator";
  * restore and delete first); each row states exactly what ARM deleted, purged
  * and restored, and ends converged.
  */
-export type Program = "reclaimable" | "reclaimAll";
+export type Program = "reclaimable" | "reclaimAll" | "remoteReclaimable";
 export type Policy = "recover" | "purge" | "fail";
 export type NameState = "free" | "soft-deleted" | "live, managed here" | "live, not managed here";
 

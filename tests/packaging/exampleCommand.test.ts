@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { readmeFiles, stepTranscript, transcriptBlocks } from "../../scripts/transcripts";
@@ -14,7 +14,8 @@ import { readmeFiles, stepTranscript, transcriptBlocks } from "../../scripts/tra
  */
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
-const EXAMPLES = readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+// The Node.js examples; those of other languages (no package.json) go through the component package and are run by tests/languageExamples.test.ts.
+const EXAMPLES = readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(ROOT, "examples", e.name, "package.json"))).map((e) => e.name);
 
 it("there are examples to run", () => {
   expect(EXAMPLES.length).toBeGreaterThanOrEqual(4);
