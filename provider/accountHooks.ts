@@ -154,7 +154,8 @@ async function observeOwnAccount(guarded: GuardedAccount): Promise<Identity | un
   if (!c) return undefined;
   try {
     const live = await runHook(accountHookOptions("read of the live account before this update's steps, for its identity:", c), async (run) =>
-      (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal }),
+      // Read before this update's steps, so a group the program creates is not there yet: not worth a line.
+      (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal, groupMayBeMissing: true }),
     );
     return live ? { id: live.id, internalId: live.internalId } : undefined;
   } catch (error) {

@@ -110,7 +110,8 @@ export interface ArmSession {
    */
   purgeDeletedAccount(deleted: DeletedAccount, options?: CallOptions): Promise<"purged" | "nothing">;
   /** The live account; undefined when it is not live (including when its resource group does not exist). */
-  getAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount | undefined>;
+  /** `groupMayBeMissing`: a missing group is expected (the program creates it in this update), so it is not reported. */
+  getAccount(c: AccountCoordinates, options?: CallOptions & { groupMayBeMissing?: boolean }): Promise<LiveAccount | undefined>;
   /** Restores the soft-deleted account (PUT with `restore: true`), naming its region as Azure spells it. */
   restoreAccount(c: AccountCoordinates, options?: CallOptions): Promise<LiveAccount>;
   /** Deletes the live account (Azure soft-deletes it); an account or group already gone counts as deleted. */
@@ -417,10 +418,10 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
     },
     async getAccount(c, options) {
       try {
-        return toLiveAccount(await client.accounts.get(c.resourceGroupName, c.accountName, options));
+        return toLiveAccount(await client.accounts.get(c.resourceGroupName, c.accountName, { abortSignal: options?.abortSignal }));
       } catch (e) {
         if (!isNotFound(e)) throw e;
-        if (armCode(e) === "ResourceGroupNotFound") {
+        if (armCode(e) === "ResourceGroupNotFound" && !options?.groupMayBeMissing) {
           report(
             `resource group '${c.resourceGroupName}' does not exist (404 ResourceGroupNotFound), so account '${c.accountName}' is not live. ` +
               "Deleting a group soft-deletes the accounts in it: to recover one, recreate the group with the same name first; listDeletedAccounts() shows them.",
