@@ -4,7 +4,7 @@ import { IF_SOFT_DELETED } from "../provider/handlers/softDeletePolicy";
 import { ComponentPlugin } from "../harness/engine/remoteComponents";
 import { GROUP, seedWorld, useEmulator } from "./harness/emulator";
 import { componentPluginFolder, FlowWorld } from "./harness/flows";
-import { metaschemaViolations } from "./harness/packageSchema";
+import { bindingViolations, metaschemaViolations } from "./harness/packageSchema";
 import { firstUpIn, none, withWorld, writes } from "./harness/reclaimWorld";
 
 /**
@@ -37,8 +37,11 @@ describe("the component package's schema, answered by GetSchema", () => {
     }
   });
 
-  it("has the shape Pulumi's package metaschema requires", () => {
+  // Pulumi's schema binder refuses a package that fails either check (pkg/codegen/schema/bind.go bindSpec), so
+  // `pulumi package add` could generate no SDK from it.
+  it("passes Pulumi's package metaschema (pulumi.json, vendored) and the binder's reference checks", () => {
     expect(metaschemaViolations(schema)).toEqual([]);
+    expect(bindingViolations(schema)).toEqual([]);
   });
 
   it("is the package cognitive-reclaim at the npm package's version, with the three components", () => {
@@ -69,19 +72,25 @@ describe("the component package's schema, answered by GetSchema", () => {
     expect(inputs.timeoutMinutes).toMatchObject({ type: "number" });
   });
 
-  it("the shape check finds what the metaschema refuses (so its silence above means something)", () => {
+  it("the same checks refuse this schema broken where a change to the components could break it (so their silence above means something)", () => {
     const broken = structuredClone(schema) as unknown as Record<string, Record<string, Record<string, unknown>>>;
-    broken.resources["cognitive-reclaim:index:ReclaimableAccount"].inputProperties = { x: { $ref: "#/types/cognitive-reclaim:index:Missing" }, y: { type: "array" } };
+    const reclaimable = broken.resources["cognitive-reclaim:index:ReclaimableAccount"];
+    reclaimable.inputProperties = { x: { $ref: "#/types/cognitive-reclaim:index:Missing" }, y: { type: "array" }, z: { type: "date" } };
     broken.types["not-a-token"] = { type: "object" };
     (broken as Record<string, unknown>).homepageUrl = "x";
-    const found = metaschemaViolations(broken);
-    expect(found).toEqual(
+    const path = "/resources/cognitive-reclaim:index:ReclaimableAccount";
+    expect(metaschemaViolations(broken)).toEqual(
       expect.arrayContaining([
-        "homepageUrl: not a package property (the metaschema allows no additional properties)",
-        expect.stringContaining('types["not-a-token"]: the key is a type token'),
-        expect.stringContaining("names input 'accountName', which is not among inputProperties"),
-        expect.stringContaining("#/types/cognitive-reclaim:index:Missing names no type of this package"),
-        expect.stringContaining(".inputProperties.y: exactly one kind of type"),
+        expect.stringMatching(/^\/homepageUrl: property "homepageUrl" is not allowed/),
+        expect.stringMatching(/^\/types\/not-a-token: the property name "not-a-token" does not match the pattern/),
+        `${path}/inputProperties/y: matches none of the 5 schemas of oneOf (#/$defs/typeSpec/oneOf)`,
+        `${path}/inputProperties/z: matches none of the 5 schemas of oneOf (#/$defs/typeSpec/oneOf)`,
+      ]),
+    );
+    expect(bindingViolations(broken)).toEqual(
+      expect.arrayContaining([
+        `${path}/inputProperties/x/$ref: #/types/cognitive-reclaim:index:Missing names no type of this package`,
+        `${path}/requiredInputs/0: names "accountName", which is not among inputProperties`,
       ]),
     );
   });
