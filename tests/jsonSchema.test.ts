@@ -66,6 +66,7 @@ describe("Pulumi's package metaschema, through the test validator", () => {
     ["a name starting with a digit", broken((p) => (p.name = "9lives")), "/name", "does not match the pattern ^[a-zA-Z][-a-zA-Z0-9_]*$"],
     ["a version that is not semver", broken((p) => (p.version = "1.2")), "/version", "does not match the pattern"],
     ["a member the package has no place for", broken((p) => (p.homepageUrl = "https://x")), "/homepageUrl", 'property "homepageUrl" is not allowed (additionalProperties is false'],
+    ["a member named like an Object.prototype member", broken((p) => Object.assign(p, { toString: "x" })), "/toString", 'property "toString" is not allowed'],
     ["a resource token without a module", broken((p) => (p.resources[`example:Thing`] = {})), "/resources/example:Thing", "the property name \"example:Thing\" does not match the pattern"],
     ["a type token with a space", broken((p) => (p.types["example:index:Bad Name"] = { type: "object" })), "/types/example:index:Bad Name", "the property name"],
     ["a property of an unknown type", broken((p) => (p.resources[T].inputProperties.s = { type: "date" })), `/resources/${T}/inputProperties/s`, "matches none of the 5 schemas of oneOf"],
@@ -106,7 +107,7 @@ describe("Pulumi's package metaschema, through the test validator", () => {
       p.resources[T].inputProperties.mode.$ref = "#/types/example:index:Missing";
       p.resources[T].inputProperties.map.additionalProperties.$ref = "pulumi.json#/Anything";
       p.resources[T].requiredInputs = ["s", "nope"];
-      p.types["example:index:Inner"].required = ["m"];
+      p.types["example:index:Inner"].required = ["m", "constructor"];
     });
     expect(metaschemaViolations(pkg)).toEqual([]);
     expect(bindingViolations(pkg).sort()).toEqual([
@@ -114,6 +115,7 @@ describe("Pulumi's package metaschema, through the test validator", () => {
       `/resources/${T}/inputProperties/map/additionalProperties/$ref: pulumi.json#/Anything is no built-in type (pulumi.json#/Any, pulumi.json#/Archive, pulumi.json#/Asset, pulumi.json#/Json)`,
       `/resources/${T}/requiredInputs/1: names "nope", which is not among inputProperties`,
       "/types/example:index:Inner/required/0: names \"m\", which is not among properties",
+      "/types/example:index:Inner/required/1: names \"constructor\", which is not among properties",
     ].sort());
   });
 });

@@ -37,6 +37,8 @@ const KNOWN_MISSPELLINGS = new Set(["desciption"]);
 const JSON_TYPES = new Set(["null", "boolean", "object", "array", "number", "string", "integer"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+// Membership is always Object.hasOwn, never `in`: a package member named "constructor" or "toString" is no member of
+// Object.prototype's, and `in` would take it as declared.
 
 /** RFC 6901: a JSON pointer's reference tokens escape `~` and `/`. */
 export function pointerTo(path: string, token: string | number): string {
@@ -64,7 +66,7 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   if (isObject(a) || isObject(b)) {
     if (!isObject(a) || !isObject(b)) return false;
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && jsonEqual(a[k], b[k]));
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
   }
   return a === b;
 }
@@ -167,7 +169,7 @@ export class JsonSchema {
     if (!ref.startsWith("#")) throw new Error(`${where}: $ref ${show(ref)} leaves the document; only "#/..." references are implemented`);
     let node: unknown = this.document;
     for (const token of ref.slice(1).split("/").slice(1).map(unescapeToken)) {
-      node = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
+      node = Array.isArray(node) ? node[Number(token)] : isObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
       if (node === undefined) throw new Error(`${where}: $ref ${show(ref)} resolves to nothing in the schema document`);
     }
     if (typeof node !== "boolean" && !isObject(node)) throw new Error(`${where}: $ref ${show(ref)} resolves to ${show(node)}, which is not a schema`);
@@ -217,15 +219,15 @@ export class JsonSchema {
         return !Array.isArray(instance) || instance.length >= (value as number) ? [] : broken(`must have at least ${value as number} items, found ${instance.length}`);
       case "required":
         if (!isObject(instance)) return [];
-        return (value as string[]).filter((name) => !(name in instance)).flatMap((name) => broken(`required property "${name}" is missing`));
+        return (value as string[]).filter((name) => !Object.hasOwn(instance, name)).flatMap((name) => broken(`required property "${name}" is missing`));
       case "properties":
         if (!isObject(instance)) return [];
-        return Object.entries(value as Record<string, SchemaNode>).flatMap(([name, sub]) => (name in instance ? this.check(sub, instance[name], pointerTo(path, name), pointerTo(at, name)) : []));
+        return Object.entries(value as Record<string, SchemaNode>).flatMap(([name, sub]) => (Object.hasOwn(instance, name) ? this.check(sub, instance[name], pointerTo(path, name), pointerTo(at, name)) : []));
       case "additionalProperties": {
         if (!isObject(instance)) return [];
         // patternProperties would also exempt names here; pulumi.json does not use it (and compile refuses it).
         const declared = isObject(node.properties) ? node.properties : {};
-        const extra = Object.keys(instance).filter((name) => !(name in declared));
+        const extra = Object.keys(instance).filter((name) => !Object.hasOwn(declared, name));
         if (value === false) return extra.flatMap((name) => [{ instancePath: pointerTo(path, name), schemaPath: at, rule: `property "${name}" is not allowed (additionalProperties is false; allowed: ${Object.keys(declared).join(", ")})` }]);
         return extra.flatMap((name) => this.check(value as SchemaNode, instance[name], pointerTo(path, name), at));
       }

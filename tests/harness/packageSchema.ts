@@ -55,7 +55,7 @@ export function bindingViolations(schema: unknown): string[] {
     const local = /^#\/(types|resources)\/(.+)$/.exec(ref);
     if (local) {
       const token = decodeURIComponent(local[2]);
-      if (!(token in (local[1] === "types" ? types : resources))) errors.push(`${path}: ${ref} names no ${local[1] === "types" ? "type" : "resource"} of this package`);
+      if (!Object.hasOwn(local[1] === "types" ? types : resources, token)) errors.push(`${path}: ${ref} names no ${local[1] === "types" ? "type" : "resource"} of this package`);
     } else if (ref.startsWith("pulumi.json#") && !BUILT_INS.includes(ref)) {
       errors.push(`${path}: ${ref} is no built-in type (${BUILT_INS.join(", ")})`);
     }
@@ -66,7 +66,7 @@ export function bindingViolations(schema: unknown): string[] {
     if (!Array.isArray(required)) return;
     const properties = isObject(value[propertiesKey]) ? value[propertiesKey] : {};
     required.forEach((name, i) => {
-      if (typeof name === "string" && !(name in properties)) errors.push(`${pointerTo(pointerTo(path, requiredKey), i)}: names "${name}", which is not among ${propertiesKey}`);
+      if (typeof name === "string" && !Object.hasOwn(properties, name)) errors.push(`${pointerTo(pointerTo(path, requiredKey), i)}: names "${name}", which is not among ${propertiesKey}`);
     });
   }
 }
