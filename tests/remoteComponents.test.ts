@@ -37,8 +37,9 @@ describe("the component package's schema, answered by GetSchema", () => {
     }
   });
 
-  // Pulumi's schema binder refuses a package that fails either check (pkg/codegen/schema/bind.go bindSpec), so
-  // `pulumi package add` could generate no SDK from it.
+  // `pulumi package add` binds the schema first (pkg/codegen/schema/bind.go bindSpec) and generates no SDK from a
+  // schema that fails the metaschema or names unknown required properties; a dangling type reference would give an
+  // SDK without that type (see bindingViolations).
   it("passes Pulumi's package metaschema (pulumi.json, vendored) and the binder's reference checks", () => {
     expect(metaschemaViolations(schema)).toEqual([]);
     expect(bindingViolations(schema)).toEqual([]);

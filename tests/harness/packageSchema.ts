@@ -4,9 +4,10 @@ import { formatViolations, JsonSchema, pointerTo } from "./jsonSchema";
 
 /**
  * What Pulumi checks of a package schema before it generates an SDK from it (pulumi/pulumi
- * `pkg/codegen/schema/bind.go`, bindSpec): first the package metaschema (validateSpec, `pulumi.json`, vendored in
- * tests/fixtures/pulumi-metaschema), then, while binding, what a JSON Schema cannot say: that a `$ref` names a type
- * that exists and that required names are properties. Each function returns one line per violation, naming the JSON
+ * `pkg/codegen/schema/bind.go`, bindSpec, which `pulumi package add` runs through `pkg/cmd/pulumi/packages`
+ * BindSpec): first the package metaschema (validateSpec, `pulumi.json`, vendored in tests/fixtures/pulumi-metaschema),
+ * then, while binding, what a JSON Schema cannot say: that required names are properties and that a `$ref` names a
+ * type that exists. Each function returns one line per violation, naming the JSON
  * pointer of the offending value and the rule; none when the schema passes.
  */
 type Json = Record<string, unknown>;
@@ -30,10 +31,12 @@ const BUILT_INS = ["pulumi.json#/Any", "pulumi.json#/Archive", "pulumi.json#/Ass
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * The binder's reference and required-name checks: a local `$ref` (`#/types/<token>`, `#/resources/<token>`) names a
- * type or resource of this package ("type %v not found in package %v"), a `pulumi.json#/` reference names a built-in,
- * and every name in `required` / `requiredInputs` is a property ("unknown required property %q", bindProperties).
- * References to other packages are not followed (they need that package's schema).
+ * The binder's reference and required-name checks (bind.go): every name in `required` / `requiredInputs` is a
+ * property ("unknown required property %q", bindProperties: always an error); a local `$ref` names a type or
+ * resource of this package ("type %v not found in package %v", bindTypeSpecRef). `pulumi package add` binds with
+ * AllowDanglingReferences, which turns a missing local type into an opaque token type instead of an error: the SDK
+ * then has no such type, so it is refused here all the same. A `pulumi.json#/` reference must be one of the built-ins
+ * bindTypeSpecRef handles. References to other packages are not followed (they need that package's schema).
  */
 export function bindingViolations(schema: unknown): string[] {
   if (!isObject(schema)) return ["(root): a package schema is an object"];
