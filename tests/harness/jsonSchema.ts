@@ -7,8 +7,9 @@
  * resolve and on a pattern that does not compile: a refreshed metaschema that starts using a new keyword fails
  * loudly instead of having that keyword silently ignored.
  *
- * Like Pulumi's own validator (pkg/codegen/schema/bind.go validateSpec, santhosh-tekuri/jsonschema v5 with its
- * defaults), `format` and `contentEncoding` are annotations for draft 2020-12 and assert nothing. One difference:
+ * Like Pulumi's own validator, `format` and `contentEncoding` are annotations and assert nothing: bind.go's init
+ * compiles pulumi.json with santhosh-tekuri/jsonschema v5's NewCompiler and sets neither AssertFormat nor
+ * AssertContent, which for draft 2020-12 are off unless set (as draft 2020-12 itself specifies). One difference:
  * validateSpec validates the schema after a round trip through Go's PackageSpec struct, which drops members the
  * struct does not know; this validator sees the answer as the plugin sent it, so it is the stricter of the two.
  */
