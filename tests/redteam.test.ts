@@ -202,6 +202,103 @@ suite("red team: purges the package must not make", () => {
     });
   });
 
+  it('(f) recover: the name was free at the first up, whose account create Azure refused; another stack then creates a live account at the name; a refresh records it as "own" (lineage "created"), and once its owner deletes it the account\'s create purges it', async () => {
+    // Flow: up (policy decides "free", lineage "created"; azure-native's PUT refused: quota) -> another stack creates
+    // its own account at the name -> pulumi refresh (the policy's read finds an account live and, the lineage being
+    // "created", records its identity as this stack's) -> the owner deletes its account (soft-deleted, recoverable)
+    // -> preview, up.
+    const name = "late-ai";
+    await seedWorld(ctx.emulator);
+    await withWorld("plannedReclaimable", { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "recover" }, async (world) => {
+      await ctx.emulator.control.addFault({ method: "PUT", path: `/accounts/${name}$`, times: 1, response: { status: 400, body: { error: { code: "InsufficientQuota", message: "The subscription has no quota left for kind OpenAI in eastus." } } } });
+      const first = await previewThenUp(world);
+      expect({ firstUpOk: first.up.ok, writes: first.writes }).toEqual({ firstUpOk: false, writes: [] });
+      // Another stack (or a person) creates its own account under the free name.
+      await seedWorld(ctx.emulator, { live: [name] });
+      const theirs = (await world.nameState(name)).internalId;
+      await world.refresh();
+      await world.deleteAccountOutOfBand(name);
+      const again = await previewThenUp(world);
+      const after = await world.nameState(name);
+      // Safe: under "recover" only this stack's own predecessor deleted by a replacement is purged; the other
+      // stack's account (which this stack never created, restored or adopted) stays recoverable.
+      expect({
+        purges: again.writes.filter((w) => w.action === "purge").map((w) => w.name),
+        otherStacksAccountStillExists: after.internalId === theirs,
+        upWrites: again.writes,
+        previewSaid: said(again.preview),
+        upSaid: said(again.up),
+      }).toEqual(expect.objectContaining({ purges: [], otherStacksAccountStillExists: true }));
+    });
+  });
+
+  it("(a) RecoveredAccount: the account it restored is purged out of band and another stack creates a new account at the name; a refresh then records the new account's identity as the one it restored, and destroy deletes and purges that live account", async () => {
+    // Flow: up (RecoveredAccount restores 'rec-ai', restored: true, internalId A) -> out of band: A deleted and purged,
+    // another stack creates account B under the free name -> pulumi refresh -> pulumi destroy.
+    const name = "rec-ai";
+    await seedWorld(ctx.emulator, { deleted: [name] });
+    const world = await FlowWorld.create(ctx.emulator, "recovered", { accountName: name, resourceGroupName: GROUP, purgeOnDestroy: "true" });
+    try {
+      const first = await previewThenUp(world);
+      expect({ ok: first.up.ok, writes: first.writes.map((w) => `${w.action} ${w.name}`) }).toEqual({ ok: true, writes: [`restore ${name}`] });
+      const restoredId = (await world.nameState(name)).internalId;
+      const arm = world["arm"]();
+      await ctx.emulator.control.settings({ purgeConflictAfterDeleteMs: 0, purgeConflictsAfterDelete: 0 });
+      await arm.accounts.beginDeleteAndWait(GROUP, name);
+      await arm.deletedAccounts.beginPurgeAndWait("eastus", GROUP, name);
+      await seedWorld(ctx.emulator, { live: [name] });
+      const theirs = (await world.nameState(name)).internalId;
+      expect(theirs).not.toBe(restoredId);
+      // `pulumi refresh`: RecoveredAccount's read finds an account live at the name.
+      await world.refresh();
+      const start = (await ctx.emulator.control.requests()).length;
+      const destroyed = await world.stack.destroy();
+      const writes = accountWrites((await ctx.emulator.control.requests()).slice(start)).filter((w) => w.status < 400);
+      const after = await world.nameState(name);
+      // Safe (a): the live account this stack never restored is left alone, refresh or not.
+      expect({
+        destroyOk: destroyed.ok,
+        deletes: writes.filter((w) => w.action === "delete" || w.action === "purge").map((w) => `${w.action} ${w.name}`),
+        otherStacksAccountStillLive: after.live && after.internalId === theirs,
+        destroySaid: said(destroyed).concat(destroyed.output.split("\n").filter((l) => /delet/i.test(l)).map((l) => l.trim())),
+      }).toEqual(expect.objectContaining({ deletes: [], otherStacksAccountStillLive: true }));
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("(a)/(f) recover + purgeOnDestroy: the stack created its account (never refreshed: nothing recorded), which is deleted out of band and purged by Azure after 48 hours; another stack creates and deletes its own account at the name; destroy purges that one", async () => {
+    // Flow: up (the policy decides "free", lineage "created", owned []; the account is created) -> out of band: the
+    // account is deleted -> 49 hours pass (Azure purges it) -> another stack creates its account at the name and deletes
+    // it (soft-deleted, recoverable for 48 hours) -> pulumi destroy.
+    const name = "gone-ai";
+    await seedWorld(ctx.emulator);
+    await withWorld("plannedReclaimable", { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "recover", purgeOnDestroy: "true" }, async (world) => {
+      const first = await previewThenUp(world);
+      expect(first.up.error).toBeUndefined();
+      const mine = (await world.nameState(name)).internalId;
+      await world.deleteAccountOutOfBand(name);
+      await world.passTime(49);
+      expect(await world.nameState(name)).toEqual({ live: false, deleted: false });
+      await seedWorld(ctx.emulator, { live: [name] });
+      const theirs = (await world.nameState(name)).internalId;
+      expect(theirs).not.toBe(mine);
+      await world.deleteAccountOutOfBand(name);
+      const start = (await ctx.emulator.control.requests()).length;
+      const destroyed = await world.stack.destroy();
+      const writes = accountWrites((await ctx.emulator.control.requests()).slice(start)).filter((w) => w.status < 400);
+      const after = await world.nameState(name);
+      // Safe: purgeOnDestroy purges this stack's account; the other stack's soft-deleted account stays recoverable.
+      expect({
+        destroyOk: destroyed.ok,
+        purges: writes.filter((w) => w.action === "purge").map((w) => w.name),
+        otherStacksAccountStillExists: after.internalId === theirs,
+        destroyWrites: writes,
+        destroySaid: said(destroyed),
+      }).toEqual(expect.objectContaining({ purges: [], otherStacksAccountStillExists: true }));
+    });
+  });
+
   it("(held) (f)/(d) recover: the stack's account deleted out of band (not by a replacement), then a region change with up --refresh: nothing purged", async () => {
     const name = "moved-ai";
     await seedWorld(ctx.emulator);
