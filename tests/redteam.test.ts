@@ -299,6 +299,85 @@ suite("red team: purges the package must not make", () => {
     });
   });
 
+  it('(f) recover: another stack\'s account is live at the name in another region at the first up; the policy decides "replace" and records lineage "created"; a refresh then records that account as "own", and once its owner deletes it the account\'s create purges it', async () => {
+    // Flow: another stack's account 'west-ai' is live in westus; this stack declares 'west-ai' in eastus. up: the
+    // policy's first decision is "replace" (planner.ts decideLive: a live account in another region), which actOn
+    // records as lineage "created"; azure-native's create fails "already exists" -> pulumi refresh (the policy's read
+    // records the live account's identity: lineage "created") -> the owner deletes its account (soft-deleted in
+    // westus, recoverable) -> preview, up.
+    const name = "west-ai";
+    await seedWorld(ctx.emulator);
+    await ctx.emulator.control.seed({
+      resourceGroups: [],
+      deletedAccounts: [],
+      accounts: [{ subscriptionId: ctx.emulator.subscriptionId, resourceGroupName: GROUP, name, location: "westus", kind: "OpenAI", properties: { customSubDomainName: name } }],
+    });
+    await withWorld("plannedReclaimable", { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "recover" }, async (world) => {
+      const theirs = (await world.nameState(name)).internalId;
+      const first = await previewThenUp(world);
+      expect({ firstUpOk: first.up.ok, writes: first.writes }).toEqual({ firstUpOk: false, writes: [] });
+      await world.refresh();
+      await world.deleteAccountOutOfBand(name);
+      const again = await previewThenUp(world);
+      const after = await world.nameState(name);
+      expect({
+        firstPreviewSaid: said(first.preview),
+        purges: again.writes.filter((w) => w.action === "purge").map((w) => w.name),
+        otherStacksAccountStillExists: after.internalId === theirs,
+        upWrites: again.writes,
+        previewSaid: said(again.preview),
+        upSaid: said(again.up),
+      }).toEqual(expect.objectContaining({ purges: [], otherStacksAccountStillExists: true }));
+    });
+  });
+
+  it("(d) RecoveredAccount with purgeOnDestroy that the program stops declaring: up deletes and purges the account it restored; preview must name the purge as permanent", async () => {
+    // Flow: up (restores 'drop-ai') -> program edit: the RecoveredAccount is no longer declared -> preview, up.
+    const name = "drop-ai";
+    await seedWorld(ctx.emulator, { deleted: [name] });
+    const world = await FlowWorld.create(ctx.emulator, "recovered", { accountName: name, resourceGroupName: GROUP, purgeOnDestroy: "true" });
+    try {
+      const first = await previewThenUp(world);
+      expect({ ok: first.up.ok, writes: first.writes.map((w) => `${w.action} ${w.name}`) }).toEqual({ ok: true, writes: [`restore ${name}`] });
+      const dropped = await previewThenUp(world, { config: { declare: "none" } });
+      const purges = dropped.writes.filter((w) => w.action === "purge").map((w) => w.name);
+      const named = purges.filter((n) => new RegExp(`purge[^\\n]*'${n}'[^\\n]*permanent|'${n}'[^\\n]*purge[^\\n]*permanent`, "i").test(dropped.preview.output));
+      expect({ purges, purgesNamedByPreview: named, upWrites: dropped.writes, previewOutput: dropped.preview.output.split("\n").map((l) => l.trim()).filter(Boolean) }).toEqual(
+        expect.objectContaining({ purgesNamedByPreview: purges }),
+      );
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("(f) recover: the stack's account deleted out of band (not by a replacement), then a rename of accountName keeping its customSubDomainName: the policy purges it as the soft-deleted holder of the subdomain", async () => {
+    // Flow: up (creates 'keep-ai', subdomain 'keep-ai') -> refresh (the policy records its identity) -> out of band:
+    // the account is deleted (soft-deleted: recoverable, keys and data kept for 48 hours) -> program edit: accountName
+    // 'keep2-ai', customSubDomainName still 'keep-ai' -> preview, up. The counterpart of the "(held)" region-change row.
+    const name = "keep-ai";
+    await seedWorld(ctx.emulator);
+    await withWorld("plannedReclaimable", { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "recover", subdomain: name }, async (world) => {
+      const first = await previewThenUp(world);
+      expect(first.up.error).toBeUndefined();
+      await world.refresh();
+      const mine = (await world.nameState(name)).internalId;
+      await world.deleteAccountOutOfBand(name);
+      const renamed = await previewThenUp(world, { config: { accountName: "keep2-ai", subdomain: name } });
+      const after = await world.nameState(name);
+      // Safe under "recover": an account deleted out of band is never purged (only a predecessor a replacement deleted
+      // is); the up may refuse with the fix (recover it, purge it, or choose another subdomain) instead.
+      expect({
+        previewOk: renamed.preview.ok,
+        upOk: renamed.up.ok,
+        purges: renamed.writes.filter((w) => w.action === "purge").map((w) => w.name),
+        accountStillRecoverable: after.internalId === mine,
+        upWrites: renamed.writes,
+        previewSaid: said(renamed.preview),
+        upSaid: said(renamed.up),
+      }).toEqual(expect.objectContaining({ purges: [], accountStillRecoverable: true }));
+    });
+  });
+
   it("(held) (f)/(d) recover: the stack's account deleted out of band (not by a replacement), then a region change with up --refresh: nothing purged", async () => {
     const name = "moved-ai";
     await seedWorld(ctx.emulator);
