@@ -350,7 +350,7 @@ suite("red team: purges the package must not make", () => {
     }
   });
 
-  it("(f) recover: the stack's account deleted out of band (not by a replacement), then a rename of accountName keeping its customSubDomainName: the policy purges it as the soft-deleted holder of the subdomain", async () => {
+  it("(held) (f) recover: the stack's account deleted out of band (not by a replacement), then a rename of accountName keeping its customSubDomainName: nothing purged", async () => {
     // Flow: up (creates 'keep-ai', subdomain 'keep-ai') -> refresh (the policy records its identity) -> out of band:
     // the account is deleted (soft-deleted: recoverable, keys and data kept for 48 hours) -> program edit: accountName
     // 'keep2-ai', customSubDomainName still 'keep-ai' -> preview, up. The counterpart of the "(held)" region-change row.
@@ -375,6 +375,78 @@ suite("red team: purges the package must not make", () => {
         previewSaid: said(renamed.preview),
         upSaid: said(renamed.up),
       }).toEqual(expect.objectContaining({ purges: [], accountStillRecoverable: true }));
+    });
+  });
+
+  it("(a) RecoveredAccount renamed without an alias, then up --exclude <the new resource>: the old resource's delete deletes the account the program still declares (no check of the excluded successor claims it)", async () => {
+    // Flow: up (RecoveredAccount 'recovered' restores 'ren-ai') -> program edit: the resource is renamed 'recovered2'
+    // (no alias; same account) -> preview, up --exclude recovered2. The engine checks no excluded resource
+    // (harness/engine/stepGenerator.ts customSteps; pulumi/pulumi step_generator.go, isIncludedInOperation), so the
+    // claim the old resource's delete relies on (provider/claims.ts) is never made.
+    const name = "ren-ai";
+    await seedWorld(ctx.emulator, { deleted: [name] });
+    const world = await FlowWorld.create(ctx.emulator, "recovered", { accountName: name, resourceGroupName: GROUP });
+    try {
+      const first = await previewThenUp(world);
+      expect({ ok: first.up.ok, writes: first.writes.map((w) => `${w.action} ${w.name}`) }).toEqual({ ok: true, writes: [`restore ${name}`] });
+      // The new resource is not in the state yet: its URN is the old one's with the new name.
+      const successor = world.stack.urnOf("recovered").replace(/::recovered$/, "::recovered2");
+      const renamed = await previewThenUp(world, { config: { resourceName: "recovered2" }, exclude: [successor] });
+      const after = await world.nameState(name);
+      // Safe (a): the program still declares the account (as 'recovered2'): nothing deletes it.
+      expect({
+        upOk: renamed.up.ok,
+        deletes: renamed.writes.filter((w) => w.action === "delete" || w.action === "purge").map((w) => `${w.action} ${w.name}`),
+        accountStillLive: after.live,
+        upSaid: said(renamed.up).concat(renamed.up.output.split("\n").filter((l) => /delet/i.test(l)).map((l) => l.trim())),
+      }).toEqual(expect.objectContaining({ deletes: [], accountStillLive: true }));
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("(d) reclaimSoftDeletedAccounts with purgeOnDestroy: the program stops declaring the account; up deletes it and the policy purges it; preview must name the purge as permanent", async () => {
+    const name = "drop2-ai";
+    await seedWorld(ctx.emulator);
+    const world = await FlowWorld.create(ctx.emulator, "reclaimAll", { accountName: name, resourceGroupName: GROUP, purgeOnDestroy: "true" });
+    try {
+      const first = await previewThenUp(world);
+      expect(first.up.error).toBeUndefined();
+      const dropped = await previewThenUp(world, { config: { declare: "none" } });
+      const purges = dropped.writes.filter((w) => w.action === "purge").map((w) => w.name);
+      const named = purges.filter((n) => new RegExp(`purge[^\\n]*'${n}'[^\\n]*permanent|'${n}'[^\\n]*purge[^\\n]*permanent`, "i").test(dropped.preview.output));
+      expect({ purges, purgesNamedByPreview: named, upWrites: dropped.writes, previewOutput: dropped.preview.output.split("\n").map((l) => l.trim()).filter(Boolean) }).toEqual(
+        expect.objectContaining({ purgesNamedByPreview: purges }),
+      );
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('(f) recover: another stack\'s account is live at the name, this stack\'s first create fails; a location change replaces the policy, whose successor inherits that live account as "own" (identity hand-over ignores lineage "foreign"); once its owner deletes it, up purges it', async () => {
+    // Flow: another stack's 'hand-ai' is live in eastus; this stack declares 'hand-ai' in eastus: up fails "already
+    // exists" (lineage "foreign", nothing recorded) -> program edit: location westus -> preview, up (the policy is
+    // replaced: identity.ts handOver/inheritedIdentities record the account live at the old coordinates; the account's
+    // create fails "already exists" again) -> the owner deletes its account (soft-deleted in eastus) -> preview, up.
+    const name = "hand-ai";
+    await seedWorld(ctx.emulator, { live: [name] });
+    await withWorld("plannedReclaimable", { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "recover" }, async (world) => {
+      const theirs = (await world.nameState(name)).internalId;
+      const first = await previewThenUp(world);
+      expect({ firstUpOk: first.up.ok, writes: first.writes }).toEqual({ firstUpOk: false, writes: [] });
+      const moved = await previewThenUp(world, { config: { location: "westus" } });
+      expect({ movedUpOk: moved.up.ok, writes: moved.writes }).toEqual({ movedUpOk: false, writes: [] });
+      await world.deleteAccountOutOfBand(name);
+      const again = await previewThenUp(world);
+      const after = await world.nameState(name);
+      expect({
+        purges: again.writes.filter((w) => w.action === "purge").map((w) => w.name),
+        otherStacksAccountStillExists: after.internalId === theirs,
+        upWrites: again.writes,
+        movedPreviewSaid: said(moved.preview),
+        previewSaid: said(again.preview),
+        upSaid: said(again.up),
+      }).toEqual(expect.objectContaining({ purges: [], otherStacksAccountStillExists: true }));
     });
   });
 
