@@ -450,6 +450,32 @@ suite("red team: purges the package must not make", () => {
     });
   });
 
+  for (const program of ["plannedGuard", "plannedReclaimable"] as const) {
+    it(`(d) ${program === "plannedGuard" ? "guard + hooks" : 'ifSoftDeleted: "purge"'}: a preview whose lookups cannot be made (the preview's credentials are refused) says "up will decide" but never that up may purge; up then purges`, async () => {
+      // Flow: the name is soft-deleted -> pulumi preview with credentials Azure refuses (a CI preview job with another
+      // principal; the contract: a lookup that cannot be made is reported and never fails the preview) -> pulumi up.
+      const name = "blind-ai";
+      await seedWorld(ctx.emulator, { deleted: [name] });
+      const world = await FlowWorld.create(ctx.emulator, program, { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "purge" });
+      try {
+        const preview = await world.stack.preview({ config: FlowWorld.configOf({}), env: { AZURE_CLIENT_SECRET: "not-the-secret" } });
+        const start = (await ctx.emulator.control.requests()).length;
+        const up = await world.stack.up({ config: FlowWorld.configOf({}) });
+        const writes = accountWrites((await ctx.emulator.control.requests()).slice(start)).filter((w) => w.status < 400);
+        await world.events();
+        const purges = writes.filter((w) => w.action === "purge").map((w) => w.name);
+        // Safe (d): every purge up makes was named by the preview, saying it is permanent ("may purge" when the
+        // preview could not look: as for unknown inputs, "preview says what up may do").
+        const named = purges.filter((n) => new RegExp(`purge[^\\n]*'${n}'[^\\n]*permanent|'${n}'[^\\n]*purge[^\\n]*permanent`, "i").test(preview.output));
+        expect({ previewOk: preview.ok, upOk: up.ok, purges, purgesNamedByPreview: named, previewSaid: preview.output.split("\n").filter((l) => /reclaim|purge|look/i.test(l)).map((l) => l.trim()) }).toEqual(
+          expect.objectContaining({ purgesNamedByPreview: purges }),
+        );
+      } finally {
+        await world.close();
+      }
+    });
+  }
+
   it("(held) (f)/(d) recover: the stack's account deleted out of band (not by a replacement), then a region change with up --refresh: nothing purged", async () => {
     const name = "moved-ai";
     await seedWorld(ctx.emulator);
