@@ -476,6 +476,59 @@ suite("red team: purges the package must not make", () => {
     });
   }
 
+  it("(f) recover: the stack's account deleted out of band, a refresh drops it (the policy is left pending a new decision), then up --target <the account>: the account's hooks purge it as \"own\" instead of the restore the policy would decide", async () => {
+    // Flow: up (creates 'tgt-ai') -> refresh (the policy records its identity) -> out of band: the account is deleted
+    // (soft-deleted: recoverable, keys and data kept) -> pulumi refresh (the account is dropped from the state; the
+    // policy reads it soft-deleted: pendingDecision) -> preview, up --target <the account's URN>. The policy is not
+    // targeted, so it does not decide again (restore); the account's create runs its hooks with the policy's old outputs.
+    const name = "tgt-ai";
+    await seedWorld(ctx.emulator);
+    await withWorld("plannedReclaimable", { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: "recover" }, async (world) => {
+      const first = await previewThenUp(world);
+      expect(first.up.error).toBeUndefined();
+      await world.refresh();
+      const mine = (await world.nameState(name)).internalId;
+      const accountUrn = world.stack.resources().find((r) => r.type === "azure-native:cognitiveservices:Account")!.urn;
+      await world.deleteAccountOutOfBand(name);
+      await world.refresh();
+      const targeted = await previewThenUp(world, { target: [accountUrn] });
+      const after = await world.nameState(name);
+      // Safe under "recover": an account deleted out of band is restored (or the up refuses with the fix), never purged.
+      expect({
+        previewOk: targeted.preview.ok,
+        upOk: targeted.up.ok,
+        purges: targeted.writes.filter((w) => w.action === "purge").map((w) => w.name),
+        accountStillRecoverable: after.internalId === mine,
+        upWrites: targeted.writes,
+        previewSaid: said(targeted.preview),
+        upSaid: said(targeted.up),
+      }).toEqual(expect.objectContaining({ purges: [], accountStillRecoverable: true }));
+    });
+  });
+
+  it("(held) component package (constructed remotely): retainOnDelete with purgeOnDestroy: the account deleted out of band, then destroy: nothing purged", async () => {
+    // Flow: up through the component package (remote Construct, component/components.ts) -> out of band: the account
+    // is deleted (soft-deleted) -> pulumi destroy. retainOnDelete must reach the policy through Construct's options.
+    const name = "kept-ai";
+    await seedWorld(ctx.emulator);
+    const world = await FlowWorld.create(ctx.emulator, "remoteReclaimable", { accountName: name, resourceGroupName: GROUP, purgeOnDestroy: "true", retainOnDelete: "true" });
+    try {
+      const first = await previewThenUp(world);
+      expect(first.up.error).toBeUndefined();
+      const mine = (await world.nameState(name)).internalId;
+      await world.deleteAccountOutOfBand(name);
+      const start = (await ctx.emulator.control.requests()).length;
+      const destroyed = await world.stack.destroy();
+      const writes = accountWrites((await ctx.emulator.control.requests()).slice(start)).filter((w) => w.status < 400);
+      const after = await world.nameState(name);
+      expect({ destroyOk: destroyed.ok, purges: writes.filter((w) => w.action === "purge").map((w) => w.name), accountStillRecoverable: after.internalId === mine, destroySaid: said(destroyed) }).toEqual(
+        expect.objectContaining({ purges: [], accountStillRecoverable: true }),
+      );
+    } finally {
+      await world.close();
+    }
+  });
+
   it("(held) (f)/(d) recover: the stack's account deleted out of band (not by a replacement), then a region change with up --refresh: nothing purged", async () => {
     const name = "moved-ai";
     await seedWorld(ctx.emulator);
