@@ -529,6 +529,36 @@ suite("red team: purges the package must not make", () => {
     }
   });
 
+  it("(b) RecoveredAccount with purgeOnDestroy adopts a live account; deleted out of band, up --refresh restores it (the refresh dropped the resource, its new create restores); destroy then deletes and purges the account the package adopted", async () => {
+    // Flow: up (the account 'adopt-ai' is live: adopted, restored: false) -> out of band: it is deleted (soft-deleted)
+    // -> preview, up --refresh (the read drops the resource; its create restores the same account, internalId kept)
+    // -> pulumi destroy.
+    const name = "adopt-ai";
+    await seedWorld(ctx.emulator, { live: [name] });
+    const world = await FlowWorld.create(ctx.emulator, "recovered", { accountName: name, resourceGroupName: GROUP, purgeOnDestroy: "true" });
+    try {
+      const adoptedId = (await world.nameState(name)).internalId;
+      const first = await previewThenUp(world);
+      expect({ ok: first.up.ok, writes: first.writes }).toEqual({ ok: true, writes: [] });
+      await world.deleteAccountOutOfBand(name);
+      const back = await previewThenUp(world, { refresh: true });
+      expect({ ok: back.up.ok, writes: back.writes.map((w) => `${w.action} ${w.name}`), sameAccount: (await world.nameState(name)).internalId === adoptedId }).toEqual({ ok: true, writes: [`restore ${name}`], sameAccount: true });
+      const start = (await ctx.emulator.control.requests()).length;
+      const destroyed = await world.stack.destroy();
+      const writes = accountWrites((await ctx.emulator.control.requests()).slice(start)).filter((w) => w.status < 400);
+      const after = await world.nameState(name);
+      // Safe (b): the account the package adopted is never deleted or purged by it.
+      expect({
+        destroyOk: destroyed.ok,
+        deletes: writes.filter((w) => w.action === "delete" || w.action === "purge").map((w) => `${w.action} ${w.name}`),
+        adoptedAccountStillExists: after.internalId === adoptedId,
+        destroySaid: said(destroyed).concat(destroyed.output.split("\n").filter((l) => /delet|releas/i.test(l)).map((l) => l.trim())),
+      }).toEqual(expect.objectContaining({ deletes: [], adoptedAccountStillExists: true }));
+    } finally {
+      await world.close();
+    }
+  });
+
   it("(held) (f)/(d) recover: the stack's account deleted out of band (not by a replacement), then a region change with up --refresh: nothing purged", async () => {
     const name = "moved-ai";
     await seedWorld(ctx.emulator);
