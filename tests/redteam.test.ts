@@ -559,6 +559,41 @@ suite("red team: purges the package must not make", () => {
     }
   });
 
+  it("(a) RecoveredAccount state written before internalId was recorded (0.1.0): the account it restored is purged out of band, another stack creates a new account at the name, destroy deletes that live account", async () => {
+    // Flow: up (restores 'old-state-ai') -> the state is the one 0.1.0 wrote (no internalId in the RecoveredAccount's
+    // outputs; the 0.1.0 deep paths stay supported, so such states exist) -> out of band: the account is deleted and
+    // purged, another stack creates a new account at the name -> pulumi destroy.
+    const name = "old-state-ai";
+    await seedWorld(ctx.emulator, { deleted: [name] });
+    const world = await FlowWorld.create(ctx.emulator, "recovered", { accountName: name, resourceGroupName: GROUP });
+    try {
+      const first = await previewThenUp(world);
+      expect({ ok: first.up.ok, writes: first.writes.map((w) => `${w.action} ${w.name}`) }).toEqual({ ok: true, writes: [`restore ${name}`] });
+      const state = JSON.parse(world.stack.export()) as { resources: { type: string; outputs: Record<string, unknown> }[] };
+      for (const r of state.resources) if (r.type.endsWith(":RecoveredAccount")) delete r.outputs.internalId;
+      world.stack.import(JSON.stringify(state));
+      const arm = world["arm"]();
+      await ctx.emulator.control.settings({ purgeConflictAfterDeleteMs: 0, purgeConflictsAfterDelete: 0 });
+      await arm.accounts.beginDeleteAndWait(GROUP, name);
+      await arm.deletedAccounts.beginPurgeAndWait("eastus", GROUP, name);
+      await seedWorld(ctx.emulator, { live: [name] });
+      const theirs = (await world.nameState(name)).internalId;
+      const start = (await ctx.emulator.control.requests()).length;
+      const destroyed = await world.stack.destroy();
+      const writes = accountWrites((await ctx.emulator.control.requests()).slice(start)).filter((w) => w.status < 400);
+      const after = await world.nameState(name);
+      // Safe (a): without a recorded identity the delete cannot tell its account from another: it must not delete a live one it cannot verify.
+      expect({
+        destroyOk: destroyed.ok,
+        deletes: writes.filter((w) => w.action === "delete" || w.action === "purge").map((w) => `${w.action} ${w.name}`),
+        otherStacksAccountStillLive: after.live && after.internalId === theirs,
+        destroySaid: said(destroyed).concat(destroyed.output.split("\n").filter((l) => /delet|releas/i.test(l)).map((l) => l.trim())),
+      }).toEqual(expect.objectContaining({ deletes: [], otherStacksAccountStillLive: true }));
+    } finally {
+      await world.close();
+    }
+  });
+
   it("(held) (f)/(d) recover: the stack's account deleted out of band (not by a replacement), then a region change with up --refresh: nothing purged", async () => {
     const name = "moved-ai";
     await seedWorld(ctx.emulator);
