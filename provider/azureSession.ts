@@ -449,7 +449,8 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
       if (options?.restoredByThisResource !== true) {
         report(
           `leaving account '${c.accountName}' in resource group '${c.resourceGroupName}' live: this state was written by an older pulumi-cognitive-reclaim that did not say whether the resource restored or adopted the account. ` +
-            "Run `pulumi up` once (it stores the current provider code), then destroy again to delete an account the resource restored.",
+            "Nothing was deleted. If the resource restored it and it is yours, delete it yourself: " +
+            `az cognitiveservices account delete --name ${c.accountName} --resource-group ${c.resourceGroupName} --subscription ${subscriptionId}.`,
         );
         return;
       }

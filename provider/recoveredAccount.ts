@@ -59,12 +59,14 @@ export class RecoveredAccount extends pulumi.dynamic.Resource {
   declare public readonly skuName: pulumi.Output<string>;
   /** True when this create restored the account; false when it was live and adopted. */
   declare public readonly restored: pulumi.Output<boolean>;
+  /** True when a refresh found this resource's own account (same internalId) soft-deleted: the next up restores it. */
+  declare public readonly pendingRestore: pulumi.Output<boolean>;
 
   constructor(name: string, args: RecoveredAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       recoveredAccountProvider,
       name,
-      { ...args, accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined },
+      { ...args, accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined, pendingRestore: undefined },
       opts,
       "cognitive-reclaim",
       "RecoveredAccount",

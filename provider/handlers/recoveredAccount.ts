@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { armSession, type LiveAccount } from "../azureSession";
+import { armSession, type DeletedAccountDetails, type LiveAccount } from "../azureSession";
 import { accountKey, claimAccount, declareIntent, handOverAccount, isClaimed, isHandedOver } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
@@ -22,21 +22,76 @@ export type RecoveredAccountOutputs = ResolvedInputs & {
    * False when it was already live and was adopted: destroy releases it untouched.
    */
   restored: boolean;
-  /** Azure's identity of the account (`properties.internalId`), when it reports one. */
+  /**
+   * Azure's identity of the account (`properties.internalId`) this resource restored or adopted, recorded when it
+   * did so (absent in states written before 0.2.0 recorded it). A refresh never changes it.
+   */
   internalId?: string;
+  /**
+   * True when a refresh found the account this resource holds (same internalId) soft-deleted: diff then reports an
+   * in-place update, and that update restores it, keeping `restored` as it was (an adopted account stays adopted).
+   */
+  pendingRestore?: boolean;
 };
 
-function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boolean): RecoveredAccountOutputs {
+/**
+ * The outputs for `account`. `internalId` is the identity this resource restored or adopted: the live account's
+ * own when this run restored or adopted it, the recorded one otherwise (a refresh proves nothing about identity).
+ */
+function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boolean, internalId = account.internalId): RecoveredAccountOutputs {
   return withoutUndefined({
     ...c,
     accountId: account.id,
     endpoint: account.endpoint,
     kind: account.kind,
     skuName: account.skuName,
-    // The account's identity, recorded: this stack restored or adopted exactly this account.
-    internalId: account.internalId,
+    internalId,
     restored,
+    pendingRestore: false,
   } satisfies RecoveredAccountOutputs);
+}
+
+/** Whether an account Azure reports is the one recorded: "unknown" when either side has no internalId to compare. */
+export function identityMatch(recorded: string | undefined, found: string | undefined): "same" | "other" | "unknown" {
+  if (!recorded || !found) return "unknown";
+  return recorded === found ? "same" : "other";
+}
+
+/** What a refresh found for the account this resource holds. */
+export type RefreshVerdict =
+  | { kind: "live"; account: LiveAccount }
+  | { kind: "softDeleted"; deleted: DeletedAccountDetails }
+  | { kind: "gone"; why: string };
+
+/**
+ * Decides what a refresh keeps, apart from the lookups. The resource's identity is the internalId it restored or
+ * adopted: an account live at the name with another internalId is not it (its own was purged and someone created
+ * another), so the resource is gone and never takes on the other account's identity. Its own account soft-deleted
+ * (same internalId) is not gone: it stays, pending a restore. Without a recorded identity (0.1.0 states) a live
+ * account is kept as before (its identity is left unrecorded), and a soft-deleted one cannot be told apart: gone.
+ */
+export function judgeRefresh(state: RecoveredAccountOutputs, live: LiveAccount | undefined, deleted: DeletedAccountDetails | undefined): RefreshVerdict {
+  if (live) {
+    if (identityMatch(state.internalId, live.internalId) !== "other") return { kind: "live", account: live };
+    return {
+      kind: "gone",
+      why: `the account it ${state.restored === true ? "restored" : "adopted"} (internalId ${state.internalId}) is gone; another account (internalId ${live.internalId}) now holds the name, and this resource leaves it alone`,
+    };
+  }
+  if (deleted && identityMatch(state.internalId, deleted.internalId) === "same") return { kind: "softDeleted", deleted };
+  if (!deleted) return { kind: "gone", why: "the account is neither live nor soft-deleted (purged, or its retention expired)" };
+  return {
+    kind: "gone",
+    why: state.internalId
+      ? `the account it holds (internalId ${state.internalId}) is gone; the soft-deleted account at the name is another one (internalId ${deleted.internalId ?? "not reported"})`
+      : "the account is not live, and the state records no identity (internalId) to tell whether the soft-deleted account at the name is the one it holds",
+  };
+}
+
+/** The `az` commands that delete (and, with purgeOnDestroy, purge) the account by hand. */
+function manualDeletion(c: ResolvedInputs): string {
+  const where = `--name ${c.accountName} --resource-group ${c.resourceGroupName} --subscription ${c.subscriptionId}`;
+  return `az cognitiveservices account delete ${where}` + (c.purgeOnDestroy ? `, then az cognitiveservices account purge ${where} --location ${c.location}` : "");
 }
 
 const stateOf = (props: Record<string, unknown>) => recordedOutputs<RecoveredAccountOutputs>(props);
@@ -75,7 +130,8 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   },
 
   async diff(_id, olds, news) {
-    const result = diffInputs(olds, news);
+    const pendingRestore = olds.pendingRestore === true;
+    const result = diffInputs(olds, news, pendingRestore);
     const before = pickInputs(olds);
     const after = pickInputs(news);
     // Not asked for `up --replace`: pulumi/pulumi replaces a replace target without calling Diff
@@ -93,6 +149,14 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
           (olds.purgeOnDestroy === true ? `, then purge it (purgeOnDestroy); ${PERMANENT}` : ", recoverable for 48 hours"),
       );
     }
+    if (pendingRestore && !result.replaces?.length) {
+      report(
+        `RecoveredAccount: account ${describeAccount(after)} was deleted out of band and is soft-deleted (the same account, internalId ${String(olds.internalId)}): up will restore soft-deleted account ${describeAccount(after)}; ` +
+          (olds.restored === true
+            ? `destroy will delete it again${olds.purgeOnDestroy === true ? ` and purge it (purgeOnDestroy); ${PERMANENT}` : " (recoverable for 48 hours)"}`
+            : "destroy will release it untouched (this resource adopted it)"),
+      );
+    }
     return result;
   },
 
@@ -108,16 +172,38 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async read(id, props) {
     const state = stateOf(props ?? {});
     const c = pickInputs(state as unknown as Record<string, unknown>);
-    const account = await runHook(accountHookOptions("refresh of account", c), async (run) =>
-      (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal }),
-    );
-    if (!account) return { id: "" };
-    return { id, props: recoveredOutputs(c, account, state.restored === true), inputs: c };
+    const verdict = await runHook(accountHookOptions("refresh of account", c), async (run) => {
+      const session = await armSession(c.subscriptionId);
+      const live = await session.getAccount(c, { abortSignal: run.signal });
+      return judgeRefresh(state, live, live ? undefined : await session.getDeletedAccount(c, { abortSignal: run.signal }));
+    });
+    switch (verdict.kind) {
+      case "gone":
+        report(`RecoveredAccount: refresh of account ${describeAccount(c)}: ${verdict.why}; the resource is gone from the stack (nothing deleted or purged)`);
+        return { id: "" };
+      case "softDeleted":
+        report(
+          `RecoveredAccount: refresh of account ${describeAccount(c)}: the account this resource ${state.restored === true ? "restored" : "adopted"} is soft-deleted (deleted out of band at ${verdict.deleted.deletionDate ?? "an unreported time"}); up will restore it`,
+        );
+        return { id, props: withoutUndefined({ ...state, ...c, pendingRestore: true } satisfies RecoveredAccountOutputs), inputs: c };
+      case "live":
+        return { id, props: recoveredOutputs(c, verdict.account, state.restored === true, state.internalId), inputs: c };
+    }
   },
 
   async update(_id, olds, news) {
-    // Identity changes replace; only purgeOnDestroy and timeoutMinutes reach here: no request to Azure.
-    return { outs: withoutUndefined({ ...stateOf(olds), ...pickInputs(news) } satisfies RecoveredAccountOutputs) };
+    const state = stateOf(olds);
+    const c = pickInputs(news);
+    // Identity changes replace; a change of purgeOnDestroy or timeoutMinutes alone sends no request to Azure.
+    if (state.pendingRestore !== true) return { outs: withoutUndefined({ ...state, ...c, pendingRestore: false } satisfies RecoveredAccountOutputs) };
+    // A refresh found the account this resource holds soft-deleted (deleted out of band): restore it.
+    const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
+      recoverAsDecided(await armSession(c.subscriptionId), c, run),
+    );
+    // Ownership follows identity: the same account keeps what this resource did first (an adopted account stays
+    // adopted, invariant (b)); another account is owned only if this update restored it.
+    const same = identityMatch(state.internalId, account.internalId) === "same";
+    return { outs: recoveredOutputs(c, account, same ? state.restored === true : restored) };
   },
 
   async delete(_id, props) {
@@ -132,25 +218,42 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(`leaving account ${account} live: a resource of this update declares it (a replacement or rename took it over); nothing deleted or purged`);
       return;
     }
+    if (!state.internalId) {
+      // States written before the identity was recorded (0.1.0): nothing proves that the account now at the name is
+      // the one this resource restored (it may have been purged and another created since), and a refresh cannot
+      // prove it either. Deleting an account that may be another's is the one loss that cannot be undone: release it.
+      report(
+        `releasing account ${account}: this resource restored it, but its state (written by an older pulumi-cognitive-reclaim) records no identity (internalId), ` +
+          `so nothing proves the account at this name now is the one it restored; nothing deleted or purged. If it is yours, delete it yourself: ${manualDeletion(c)}`,
+      );
+      return;
+    }
     await runHook(accountHookOptions("deletion of account", c), async (run) => {
       const session = await armSession(c.subscriptionId);
       // Identity, not coordinates: an account live at the name now that is not the one this resource restored
       // (its own was deleted and purged out of band, and someone created another) is released untouched.
       const live = await session.getAccount(c, { abortSignal: run.signal });
-      if (live && state.internalId && live.internalId && live.internalId !== state.internalId) {
-        report(`releasing account ${account}: the account live at this name now (internalId ${live.internalId}) is not the one this resource restored (internalId ${state.internalId}); nothing deleted or purged`);
+      const liveMatch = live ? identityMatch(state.internalId, live.internalId) : undefined;
+      if (live && liveMatch !== "same") {
+        report(
+          `releasing account ${account}: the account live at this name now (internalId ${live.internalId ?? "not reported"}) is not proven to be the one this resource restored (internalId ${state.internalId}); nothing deleted or purged` +
+            (liveMatch === "unknown" ? `. If it is yours, delete it yourself: ${manualDeletion(c)}` : ""),
+        );
         return;
       }
-      report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
-      if (live) await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal, restoredByThisResource: true }));
+      if (live) {
+        report(`deleting account ${account}, which this resource restored; Azure keeps it soft-deleted (recoverable) for 48 hours`);
+        await run.waitFor(`deletion of ${account}`, (abortSignal) => session.deleteAccount(c, { abortSignal, restoredByThisResource: true }));
+      } else report(`account ${account}, which this resource restored, is not live (already deleted); nothing to delete`);
       if (!c.purgeOnDestroy) return;
       // Purge only the account this resource restored: another soft-deleted account at the name is not this stack's.
       const deleted = await session.getDeletedAccount(c, { abortSignal: run.signal });
-      if (deleted && state.internalId && deleted.internalId && deleted.internalId !== state.internalId) {
-        report(`not purging soft-deleted account ${account}: it is not the one this resource restored (internalId ${deleted.internalId}, restored ${state.internalId})`);
+      if (!deleted) return;
+      if (identityMatch(state.internalId, deleted.internalId) !== "same") {
+        report(`not purging soft-deleted account ${account}: it is not proven to be the one this resource restored (internalId ${deleted.internalId ?? "not reported"}, restored ${state.internalId})`);
         return;
       }
-      if (deleted) await purgeIfSoftDeleted(session, c, run);
+      await purgeIfSoftDeleted(session, c, run);
     });
   },
 };
