@@ -54,15 +54,24 @@ describe("a resource group deleted out of band", () => {
     expect((await ctx.emulator.control.state()).state.deletedAccounts).toEqual({});
   });
 
-  it("refresh of a RecoveredAccount reports the account gone and names the missing group, the cause and the fix", async () => {
+  it("refresh of a RecoveredAccount names the missing group, the cause and the fix; its own account, soft-deleted with the group, stays pending a restore, and the preview of that restore fails naming the group", async () => {
     await seedWorld(ctx.emulator, { deleted: ["refreshed"] });
     const created = await recoveredAccountProvider.create(inputs("refreshed"));
     await removeGroup();
+    const writesBefore = (await mutations()).length;
     const { lines, result } = await linesOf(() => recoveredAccountProvider.read!(created.id, created.outs!));
-    expect(result).toEqual({ id: "" });
     expect(lines.join("\n")).toContain(
       `resource group '${GROUP}' does not exist (404 ResourceGroupNotFound), so account 'refreshed' is not live. Deleting a group soft-deletes the accounts in it: to recover one, recreate the group with the same name first`,
     );
+    // The group's deletion soft-deleted the very account the resource restored (same internalId): not gone, recoverable.
+    const read = result as { id: string; props: Record<string, unknown>; inputs: Record<string, unknown> };
+    expect(read).toMatchObject({ id: created.id, props: { pendingRestore: true, restored: true, internalId: created.outs!.internalId } });
+    // The next preview (check with the refreshed inputs as olds) fails first, naming the group and the fix.
+    const { result: checked } = await linesOf(() => recoveredAccountProvider.check!(read.inputs, inputs("refreshed")));
+    expect((checked as { failures: { property: string; reason: string }[] }).failures).toEqual([
+      { property: "accountName", reason: expect.stringMatching(new RegExp(`resource group '${GROUP}' does not exist\\..*recreate it`)) },
+    ]);
+    expect((await mutations()).slice(writesBefore)).toEqual([]);
   });
 
   it("preview of a RecoveredAccount in the missing group fails naming the group and telling to recreate it", async () => {

@@ -119,7 +119,14 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)");
     if (contradiction) return { inputs: checked.inputs, failures: [{ property: "accountName", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
-    if (isNew || identityChanged(olds, c)) {
+    if (!isNew && olds.pendingRestore === true && !identityChanged(olds, c)) {
+      // A refresh found this resource's own account soft-deleted: its update will restore it (diff names it).
+      // Look now whether that can work, so that a preview fails first with the fix.
+      const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
+        decideRecovery(await armSession(c.subscriptionId), c, run.signal),
+      );
+      if (plan?.decision.kind === "refuse") failures.push({ property: plan.decision.property, reason: sentenceOf(plan.declared, plan.decision) });
+    } else if (isNew || identityChanged(olds, c)) {
       const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
         decideRecovery(await armSession(c.subscriptionId), c, run.signal),
       );
@@ -185,7 +192,9 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
         report(
           `RecoveredAccount: refresh of account ${describeAccount(c)}: the account this resource ${state.restored === true ? "restored" : "adopted"} is soft-deleted (deleted out of band at ${verdict.deleted.deletionDate ?? "an unreported time"}); up will restore it`,
         );
-        return { id, props: withoutUndefined({ ...state, ...c, pendingRestore: true } satisfies RecoveredAccountOutputs), inputs: c };
+        // pendingRestore in the inputs too: the engine hands them to the next check as `olds`, whose lookup then
+        // fails the preview when the restore cannot work (a missing group), as a create's would.
+        return { id, props: withoutUndefined({ ...state, ...c, pendingRestore: true } satisfies RecoveredAccountOutputs), inputs: { ...c, pendingRestore: true } };
       case "live":
         return { id, props: recoveredOutputs(c, verdict.account, state.restored === true, state.internalId), inputs: c };
     }
