@@ -74,6 +74,35 @@ describe("a resource group deleted out of band", () => {
     expect((await mutations()).slice(writesBefore)).toEqual([]);
   });
 
+  it("refresh of a RecoveredAccount whose account was purged and another created at the name: the resource is gone, the other account untouched", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["taken-over"] });
+    const created = await recoveredAccountProvider.create(inputs("taken-over"));
+    await ctx.emulator.control.settings({ purgeConflictAfterDeleteMs: 0, purgeConflictsAfterDelete: 0 });
+    await sdkClient(ctx.emulator).accounts.beginDeleteAndWait(GROUP, "taken-over", { updateIntervalInMs: 10 });
+    await sdkClient(ctx.emulator).deletedAccounts.beginPurgeAndWait(LOCATION, GROUP, "taken-over", { updateIntervalInMs: 10 });
+    await seedWorld(ctx.emulator, { live: ["taken-over"] });
+    const writesBefore = (await mutations()).length;
+    const { lines, result } = await linesOf(() => recoveredAccountProvider.read!(created.id, created.outs!));
+    expect(result).toEqual({ id: "" });
+    expect(lines.join("\n")).toMatch(/account it restored \(internalId [^)]+\) is gone; another account \(internalId [^)]+\) now holds the name, and this resource leaves it alone/);
+    expect((await mutations()).slice(writesBefore)).toEqual([]);
+  });
+
+  it("destroy of a RecoveredAccount whose state records no internalId (0.1.0) sends nothing and names the az command", async () => {
+    await seedWorld(ctx.emulator, { deleted: ["unproven"] });
+    const created = await recoveredAccountProvider.create(inputs("unproven", { purgeOnDestroy: true }));
+    const { internalId: _recorded, ...written010 } = created.outs as Record<string, unknown>;
+    const writesBefore = (await mutations()).length;
+    const { lines, error } = await linesOf(() => recoveredAccountProvider.delete!(created.id, written010));
+    expect(error).toBeUndefined();
+    expect((await mutations()).slice(writesBefore)).toEqual([]);
+    expect(lines.join("\n")).toContain(
+      `records no identity (internalId), so nothing proves the account at this name now is the one it restored; nothing deleted or purged. ` +
+        `If it is yours, delete it yourself: az cognitiveservices account delete --name unproven --resource-group ${GROUP} --subscription ${ctx.emulator.subscriptionId}, ` +
+        `then az cognitiveservices account purge --name unproven --resource-group ${GROUP} --subscription ${ctx.emulator.subscriptionId} --location eastus`,
+    );
+  });
+
   it("preview of a RecoveredAccount in the missing group fails naming the group and telling to recreate it", async () => {
     await seedWorld(ctx.emulator, { live: ["inmissing"] });
     await removeGroup();
