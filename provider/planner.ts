@@ -325,3 +325,24 @@ function maySentence(declared: Declared): string {
 export function purgesOf(decision: Decision): DeletedFacts[] {
   return decision.kind === "purge-then-create" ? decision.purge : [];
 }
+
+/**
+ * The line for an update that decides again because a refresh found the
+ * account gone: what the refresh found, then the planner's sentence for the
+ * decision (or, when the look-up could not be made, that up decides).
+ */
+export function refreshedSentence(declared: Declared, found: "free" | "soft-deleted", decision: Decision | undefined, voice: Voice = {}): string {
+  const account = declared.account ? describeAccount(declared.account) : `'${declared.accountName ?? "?"}'`;
+  const then = decision ? sentenceOf(declared, decision, voice) : `up decides again ("${declared.policy}") once what Azure holds can be looked up`;
+  return `refresh found account ${account} ${found === "free" ? "gone (the name is free)" : "soft-deleted"}: ${then}`;
+}
+
+/**
+ * What the delete of a replaced guard or policy with `purgeOnDestroy` will do:
+ * the engine runs it after the update's creates and gives preview no call for
+ * it, so its diff says it. `unlessDeclared`: the delete spares an account a
+ * resource of this update declares (the policy's, claims.ts).
+ */
+export function replacedPurgeSentence(who: "guard" | "policy", c: AccountCoordinates, unlessDeclared: boolean): string {
+  return `the replaced ${who}'s delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(c)} if one exists then${unlessDeclared ? " and no resource of this update declares it" : ""}; ${PERMANENT}`;
+}
