@@ -69,7 +69,8 @@ async function programValue(value: pulumi.Input<string> | undefined): Promise<st
 async function coordinatesOf(d: ProgramDeclaration): Promise<Coordinates | undefined> {
   try {
     const [accountName, resourceGroupName, subscriptionId] = await Promise.all([programValue(d.accountName), programValue(d.resourceGroupName), programValue(d.subscriptionId)]);
-    const subscription = subscriptionId ?? (d.subscriptionId === undefined ? defaultSubscriptionId() : undefined);
+    // Omitted on both: the same default (stack config or environment), whatever it is; the provider's check requires one.
+    const subscription = d.subscriptionId === undefined ? (defaultSubscriptionId() ?? "(default)") : subscriptionId;
     return accountName && resourceGroupName && subscription ? { accountName, resourceGroupName, subscriptionId: subscription } : undefined;
   } catch {
     // A value that fails fails its own resource's registration, which says why.

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { claimAccount, declareIntent, isClaimed } from "../claims";
+import { claimAccount, declareIntent, isClaimed, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -144,6 +144,8 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       const value = news[name];
       if (value !== undefined && value !== UNKNOWN && typeof value !== type) failures.push({ property: name, reason: `${name} must be a ${type}, got ${JSON.stringify(value)}` });
     }
+    const refused = programRefusal(news);
+    if (refused) failures.push(refused);
     const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false, customSubDomainName: news.customSubDomainName, groupDeclared: news.groupDeclared });
     if (!checked.allKnown || failures.length || policyValue === UNKNOWN) {
       const accountName = typeof news.accountName === "string" && news.accountName !== UNKNOWN ? news.accountName : undefined;
