@@ -346,3 +346,14 @@ export function refreshedSentence(declared: Declared, found: "free" | "soft-dele
 export function replacedPurgeSentence(who: "guard" | "policy", c: AccountCoordinates, unlessDeclared: boolean): string {
   return `the replaced ${who}'s delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(c)} if one exists then${unlessDeclared ? " and no resource of this update declares it" : ""}; ${PERMANENT}`;
 }
+
+/**
+ * A guard whose hooks are bound to its account, at its own step in up, when
+ * the planner refused (the account's group is missing): the guard purges
+ * nothing and leaves the decision to the account's hooks, right before the
+ * account's create, when the group exists if the program creates it.
+ */
+export function leftToHooksSentence(declared: Declared, refusal: Extract<Decision, { kind: "refuse" }>): string {
+  const account = declared.account ? describeAccount(declared.account) : `'${declared.accountName ?? "?"}'`;
+  return `${refusal.reason.replace(/; nothing was purged or restored$/, "")} now, so the guard purges nothing: right before account ${account} is created, its hooks decide again (they purge what holds the name if the group exists then, as when the program creates it; otherwise they refuse, and nothing is purged)`;
+}

@@ -7,7 +7,7 @@ import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
+import { decide, type Decision, type Declared, type Identity, leftToHooksSentence, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
 import { deletedFacts } from "../world";
 import type { ArmSession, DeletedAccountDetails } from "../azureSession";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
@@ -58,16 +58,23 @@ const sightOf = (props: Record<string, unknown>): GuardSight => ({ accountHooked
  * the guarded account also clear the name in the group's other regions, named
  * in their preview). A guard alone may free a name in a group that is gone
  * (the contract), so its group is not looked up. A guard whose hooks are bound
- * to an account is the account's purge-before-create: that account will be
- * created in the guard's group, so the planner hears whether the group exists,
- * and refuses a missing one that the program does not create before anything
- * is purged (invariant (g)), as it does for the account's hooks.
+ * to an account (`accountHooked`, told by the program) is that account's
+ * purge-before-create, and the account will be created in the guard's group:
+ * at up, the planner hears whether the group exists. A missing group that no
+ * resource of the program provides is refused by the planner, and the guard
+ * then purges nothing and leaves the purge to the hooks, which ask the planner
+ * again right before the account's create: by then the program has created the
+ * group if it does (the account depends on it), and otherwise they refuse.
+ * Either way nothing is purged by an up that then fails for the missing group
+ * (invariant (g)). Preview does not ask about the group (`atUp` false): a group
+ * the program creates under a plain name does not exist yet at preview.
  */
-async function plan(session: ArmSession, c: ResolvedInputs, sight: GuardSight, signal: AbortSignal): Promise<{ declared: Declared; decision: Decision; deleted?: DeletedAccountDetails }> {
+async function plan(session: ArmSession, c: ResolvedInputs, sight: GuardSight, atUp: boolean, signal: AbortSignal): Promise<{ declared: Declared; decision: Decision; deleted?: DeletedAccountDetails }> {
   // The guard's own step watches its coordinates only; a live account there is never its business.
+  const askGroup = atUp && sight.accountHooked;
   const [deleted, groupExists] = await Promise.all([
     session.getDeletedAccount(c, { abortSignal: signal }),
-    sight.accountHooked ? session.resourceGroupExists(c.resourceGroupName, { abortSignal: signal }) : Promise.resolve(undefined),
+    askGroup ? session.resourceGroupExists(c.resourceGroupName, { abortSignal: signal }) : Promise.resolve(undefined),
   ]);
   const declared: Declared = { account: c, policy: "guard", asker: "plan", groupDeclared: sight.groupDeclared };
   return { declared, decision: decide(declared, { groupExists, deletedSameName: deleted ? [deletedFacts(deleted)] : [] }, { identities: [] }), deleted };
@@ -76,8 +83,11 @@ async function plan(session: ArmSession, c: ResolvedInputs, sight: GuardSight, s
 async function purge(c: ResolvedInputs, sight: GuardSight): Promise<PurgeOutcome> {
   return runHook(accountHookOptions("purge of soft-deleted account", c), async (run) => {
     const session = await armSession(c.subscriptionId);
-    const { declared, decision, deleted } = await plan(session, c, sight, run.signal);
-    if (decision.kind === "refuse") throw new Error(`PurgedDeletedAccount: ${sentenceOf(declared, decision, { guardResource: true })}`);
+    const { declared, decision, deleted } = await plan(session, c, sight, true, run.signal);
+    if (decision.kind === "refuse") {
+      report(`PurgedDeletedAccount: ${leftToHooksSentence(declared, decision)}`);
+      return { purged: false };
+    }
     report(`PurgedDeletedAccount: ${sentenceOf(declared, decision, { guardResource: true })}`);
     return deleted && purgesOf(decision).length ? purgeFound(session, c, deleted, run) : { purged: false };
   });
@@ -116,24 +126,21 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     }
     if (isNew && checked.allKnown && !failures.length) {
       const c = pickInputs(checked.inputs);
-      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sight, run.signal));
-      if (found?.decision.kind === "refuse") failures.push({ property: found.decision.property, reason: sentenceOf(found.declared, found.decision, { guardResource: true }) });
-      else if (found) report(`PurgedDeletedAccount: ${sentenceOf(found.declared, found.decision, { guardResource: true })}`);
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sight, false, run.signal));
+      if (found) report(`PurgedDeletedAccount: ${sentenceOf(found.declared, found.decision, { guardResource: true })}`);
     }
     return { inputs: checked.inputs, failures };
   },
 
   async diff(_id, olds, news) {
     if (olds.pendingPurge === true) {
-      // The update that follows asks the planner again; preview asks it now, so a refusal (a missing group under an
-      // account's hooks) fails the preview, and the line is the planner's, in the words the update prints.
+      // The update that follows asks the planner again; preview asks it now, so the line is the planner's, in the words the update prints.
       const c = pickInputs(news);
-      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sightOf(news), run.signal));
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sightOf(news), false, run.signal));
       const declared: Declared = found?.declared ?? { account: c, policy: "guard", asker: "plan" };
       const decision: Decision = found?.decision ?? { kind: "purge-then-create", purge: [{ id: deletedAccountId(c), ...c }], reason: "a refresh found it" };
       // The account may have gone since the refresh (purged by someone): then the planner's own sentence says so.
       const line = decision.kind === "create" ? sentenceOf(declared, decision, { guardResource: true }) : refreshedSentence(declared, "soft-deleted", decision, { guardResource: true });
-      if (decision.kind === "refuse") throw new Error(`PurgedDeletedAccount: ${line}`);
       report(`PurgedDeletedAccount: ${line}`);
     }
     const result = diffInputs(olds, news, olds.pendingPurge === true);

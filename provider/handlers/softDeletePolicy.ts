@@ -25,6 +25,13 @@ export const IF_SOFT_DELETED: readonly IfSoftDeleted[] = ["recover", "purge", "f
  * seen live at the name counts as this stack's own only under `created` or
  * `restored`: a refresh of a `foreign` name records nothing, so another
  * stack's account is never purged as an own predecessor.
+ *
+ * Why not fold it into `found`: a refresh must rewrite `found` (the next
+ * update decides again from what the refresh found: free, soft-deleted or
+ * live), and "live" alone cannot say whose account it is. A `found` value per
+ * lineage ("live-own", ...) would be one field, but states written by 0.1.0
+ * and 0.2.0 hold `found: "live"` without it, so the reading of an old state
+ * (`lineageOf`) stays either way; two fields keep each one's meaning plain.
  */
 export type Lineage = "created" | "restored" | "foreign";
 
