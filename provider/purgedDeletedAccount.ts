@@ -81,7 +81,7 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
     if (!this.hooksRead.value && this.hooksRead.sealed && !runsUnderMocks()) {
       tell(
         `${this.guarded.name}: accountHooks was read after the guard registered (the program awaited something in between), so the guard's own step ` +
-          `does not know that an account will be created in the resource group it watches: a missing group is then refused by the hooks, after the guard's purge`,
+          `does not know that an account will be created in the resource group it watches: a missing group is then refused by the hooks only after the guard's own purge`,
       );
     }
     this.hooksRead.value = true;
@@ -94,8 +94,9 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PurgedDeletedAccountArgs, opts?: pulumi.CustomResourceOptions) {
     // Read by the guard's own step (an input, so its registration waits for it): a guard whose hooks are bound to an
-    // account knows that the account will be created in the guard's group, so a missing group is refused before its
-    // purge (invariant (g)); a guard alone frees a name in a group that may be gone (the contract) and never asks.
+    // account knows that the account will be created in the guard's group, so when up finds that group missing it
+    // purges nothing and leaves the decision to the hooks (invariant (g)); a guard alone frees a name in a group that
+    // may be gone (the contract) and never asks.
     const hooksRead = { value: false, sealed: false };
     const accountHooked = afterThisTurn().then(() => {
       hooksRead.sealed = true;
@@ -109,7 +110,13 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
         accountHooked,
         groupDeclared: comesFromResource(args.resourceGroupName),
         programContradiction: declareInProgram({ intent: "purge", who: "PurgedDeletedAccount guard", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
-        purged: undefined, pendingPurge: undefined, deletedAccountId: undefined, deletionDate: undefined, scheduledPurgeDate: undefined, owned: undefined },
+        purged: undefined,
+        pendingPurge: undefined,
+        deletedAccountId: undefined,
+        deletionDate: undefined,
+        scheduledPurgeDate: undefined,
+        owned: undefined,
+      },
       opts,
       "cognitive-reclaim",
       "PurgedDeletedAccount",
