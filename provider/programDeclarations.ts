@@ -61,7 +61,10 @@ function declarations(): ProgramDeclaration[] {
  * undefined, so they are left to the provider's check.
  */
 async function programValue(value: pulumi.Input<string> | undefined): Promise<string | undefined> {
-  if (value === undefined || (await comesFromResource(value))) return undefined;
+  if (value === undefined) return undefined;
+  // An output's own resources are known at once; its `allResources` waits for its value, and so for those resources' steps.
+  if (pulumi.Output.isInstance(value) && (value as unknown as { resources(): Set<unknown> }).resources().size > 0) return undefined;
+  if (await comesFromResource(value)) return undefined;
   const known = await knownValue(value);
   return typeof known === "string" ? known : undefined;
 }

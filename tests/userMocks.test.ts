@@ -81,7 +81,12 @@ it("the program tells a guard and a RecoveredAccount of one account that they co
   expect(guard.accountHooks).toEqual({});
   new RecoveredAccount("both-r", { accountName: "Both-AI", location: "East US", resourceGroupName: "RG-AI" });
   new PurgedDeletedAccount("alone-g", { accountName: "alone-ai", location: "eastus", resourceGroupName: "rg-ai" });
+  // A name taken from the guard's own output is not waited for (it would wait for the guard's registration): both register.
+  const chained = new PurgedDeletedAccount("chained-g", { accountName: "chained-ai", location: "eastus", resourceGroupName: "rg-ai" });
+  new RecoveredAccount("chained-r", { accountName: chained.accountName, location: "eastus", resourceGroupName: "rg-ai" });
+  await outputOf(chained.id);
   await settle();
+  expect(registered.map((r) => r.name)).toEqual(expect.arrayContaining(["chained-g", "chained-r"]));
   const inputsOf = (name: string) => registered.find((r) => r.name === name)?.inputs ?? {};
   const refusal = /two resources of this program act on account 'both-ai' in resource group 'rg-ai' in contradiction: the PurgedDeletedAccount guard would purge .*RecoveredAccount/;
   expect(inputsOf("both-g").programContradiction).toMatch(refusal);
