@@ -48,6 +48,12 @@ it("ReclaimableAccount constructs with only the required arguments (no propertie
   expect(calls).toEqual([]);
 });
 
+it("ReclaimableAccount constructs under mocks without accountName too (a program refuses it only in a real run)", async () => {
+  const { ReclaimableAccount } = await import("../provider");
+  const ai = new ReclaimableAccount("unnamed", { location: "eastus", resourceGroupName: "rg-ai" } as never);
+  expect(await outputOf(ai.endpoint)).toBe("");
+});
+
 it("ReclaimableAccount keeps the user's properties and options under mocks", async () => {
   const { ReclaimableAccount } = await import("../provider");
   const ai = new ReclaimableAccount(
