@@ -6,8 +6,7 @@ import { join, resolve } from "node:path";
 import { type RunningEmulator, startEmulator } from "../emulator/server";
 import { installBuiltPackage } from "../harness/installPackage";
 import { runProgram } from "../harness/program";
-import { ProviderHost } from "../harness/providerHost";
-import { urnOf } from "../harness/stack";
+import { ProviderHost, urnOf } from "../harness/providerHost";
 import type { PurgedDeletedAccount as Guard } from "../provider";
 
 /**

@@ -185,3 +185,6 @@ export class ProviderHost {
     await this.call("delete", request);
   }
 }
+
+/** A resource's URN as the engine makes it (pulumi/pulumi sdk/go/common/resource/urn.go, `New`), for a resource with no parent. */
+export const urnOf = (type: string, name: string, stack = "test", project = "reclaim-test") => `urn:pulumi:${stack}::${project}::${type}::${name}`;

@@ -82,10 +82,23 @@ export function declareIntent(c: Pick<AccountCoordinates, "subscriptionId" | "re
   const all = (intents()[accountKey(c)] ??= []);
   if (!all.some((i) => i.intent === intent && i.who === who)) all.push({ intent, who });
   const other = all.find((i) => i.intent !== intent);
-  if (!other) return undefined;
+  return other ? contradictionOf(c, { intent, who }, other) : undefined;
+}
+
+/** The refusal of two resources of one program acting on one account in contradiction (the words of both checks: provider- and program-side). */
+export function contradictionOf(c: Pick<AccountCoordinates, "resourceGroupName" | "accountName">, one: { intent: Intent; who: string }, other: { intent: Intent; who: string }): string {
   return (
     `two resources of this program act on account '${c.accountName}' in resource group '${c.resourceGroupName}' in contradiction: ` +
-    `the ${who} would ${INTENT_WORDS[intent]}, and the ${other.who} would ${INTENT_WORDS[other.intent]}; up would do one and then fail on the other, so nothing is done. ` +
+    `the ${one.who} would ${INTENT_WORDS[one.intent]}, and the ${other.who} would ${INTENT_WORDS[other.intent]}; up would do one and then fail on the other, so nothing is done. ` +
     `Fix: keep one of them (remove the guard to recover the account, or remove the recovered account to purge it).`
   );
+}
+
+/**
+ * The check failure for the refusal the program process decided (programDeclarations.ts, `declareInProgram`),
+ * which a resource passes as its `programContradiction` input: it reaches the check of both resources, whichever
+ * registers first.
+ */
+export function programRefusal(news: Record<string, unknown>): { property: "accountName"; reason: string } | undefined {
+  return typeof news.programContradiction === "string" ? { property: "accountName", reason: news.programContradiction } : undefined;
 }

@@ -325,3 +325,35 @@ function maySentence(declared: Declared): string {
 export function purgesOf(decision: Decision): DeletedFacts[] {
   return decision.kind === "purge-then-create" ? decision.purge : [];
 }
+
+/**
+ * The line for an update that decides again because a refresh found the
+ * account gone: what the refresh found, then the planner's sentence for the
+ * decision (or, when the look-up could not be made, that up decides).
+ */
+export function refreshedSentence(declared: Declared, found: "free" | "soft-deleted", decision: Decision | undefined, voice: Voice = {}): string {
+  const account = declared.account ? describeAccount(declared.account) : `'${declared.accountName ?? "?"}'`;
+  const then = decision ? sentenceOf(declared, decision, voice) : `up decides again ("${declared.policy}") once what Azure holds can be looked up`;
+  return `refresh found account ${account} ${found === "free" ? "gone (the name is free)" : "soft-deleted"}: ${then}`;
+}
+
+/**
+ * What the delete of a replaced guard or policy with `purgeOnDestroy` will do:
+ * the engine runs it after the update's creates and gives preview no call for
+ * it, so its diff says it. `unlessDeclared`: the delete spares an account a
+ * resource of this update declares (the policy's, claims.ts).
+ */
+export function replacedPurgeSentence(who: "guard" | "policy", c: AccountCoordinates, unlessDeclared: boolean): string {
+  return `the replaced ${who}'s delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(c)} if one exists then${unlessDeclared ? " and no resource of this update declares it" : ""}; ${PERMANENT}`;
+}
+
+/**
+ * A guard whose hooks are bound to its account, at its own step in up, when
+ * the planner refused (the account's group is missing): the guard purges
+ * nothing and leaves the decision to the account's hooks, right before the
+ * account's create, when the group exists if the program creates it.
+ */
+export function leftToHooksSentence(declared: Declared, refusal: Extract<Decision, { kind: "refuse" }>): string {
+  const account = declared.account ? describeAccount(declared.account) : `'${declared.accountName ?? "?"}'`;
+  return `${refusal.reason.replace(/; nothing was purged or restored$/, "")} now, so the guard purges nothing: right before account ${account} is created, its hooks decide again (they purge what holds the name if the group exists then, as when the program creates it; otherwise they refuse, and nothing is purged)`;
+}

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type GuardedAccount, purgeBeforeCreateHooks } from "./accountHooks";
-import { runsUnderMocks } from "./programRuntime";
+import { afterThisTurn, declareInProgram } from "./programDeclarations";
+import { comesFromResource, runsUnderMocks, tell } from "./programRuntime";
 import { stableProvider } from "./stableProvider";
 export type { PurgedDeletedAccountOutputs } from "./handlers/purgedDeletedAccount";
 
@@ -77,19 +78,50 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
    * happen. Empty under `pulumi.runtime.setMocks`, whose monitor has no hooks.
    */
   public get accountHooks(): pulumi.ResourceHookBinding {
+    if (!this.hooksRead.value && this.hooksRead.sealed && !runsUnderMocks()) {
+      tell(
+        `${this.guarded.name}: accountHooks was read after the guard registered (the program awaited something in between), so the guard's own step ` +
+          `does not know that an account will be created in the resource group it watches: a missing group is then refused by the hooks only after the guard's own purge`,
+      );
+    }
+    this.hooksRead.value = true;
     this.hooks ??= runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
     return this.hooks;
   }
 
+  /** Whether the program read `accountHooks`, and whether the guard's registration already sent the answer. */
+  private readonly hooksRead: { value: boolean; sealed: boolean };
+
   constructor(name: string, args: PurgedDeletedAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    // Read by the guard's own step (an input, so its registration waits for it): a guard whose hooks are bound to an
+    // account knows that the account will be created in the guard's group, so when up finds that group missing it
+    // purges nothing and leaves the decision to the hooks (invariant (g)); a guard alone frees a name in a group that
+    // may be gone (the contract) and never asks.
+    const hooksRead = { value: false, sealed: false };
+    const accountHooked = afterThisTurn().then(() => {
+      hooksRead.sealed = true;
+      return hooksRead.value;
+    });
     super(
       purgedDeletedAccountProvider,
       name,
-      { ...args, purged: undefined, pendingPurge: undefined, deletedAccountId: undefined, deletionDate: undefined, scheduledPurgeDate: undefined, owned: undefined },
+      {
+        ...args,
+        accountHooked,
+        groupDeclared: comesFromResource(args.resourceGroupName),
+        programContradiction: declareInProgram({ intent: "purge", who: "PurgedDeletedAccount guard", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
+        purged: undefined,
+        pendingPurge: undefined,
+        deletedAccountId: undefined,
+        deletionDate: undefined,
+        scheduledPurgeDate: undefined,
+        owned: undefined,
+      },
       opts,
       "cognitive-reclaim",
       "PurgedDeletedAccount",
     );
+    this.hooksRead = hooksRead;
     this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes, owned: this.owned };
   }
 }

@@ -72,6 +72,17 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
   public readonly purged: pulumi.Output<boolean>;
 
   constructor(name: string, args: ReclaimableAccountArgs, opts: ReclaimableAccountOptions = {}) {
+    // Refused before anything registers: without a name azure-native names the account at its own check (the
+    // resource name plus 8 random hex characters, pulumi-azure-native provider.go getDefaultName), after the policy
+    // looked up a name the account never has; it could purge or restore another account of that name. Unit tests
+    // under setMocks still construct whatever is omitted (the contract).
+    if ((args as Partial<ReclaimableAccountArgs>)?.accountName === undefined && !runsUnderMocks()) {
+      throw new Error(
+        `ReclaimableAccount ${name}: accountName is required (got undefined): without it azure-native names the account ` +
+          `'${name}' plus 8 random characters, a name the soft-delete handling cannot look up before the create; ` +
+          `set accountName (for example accountName: "${name}")`,
+      );
+    }
     super("cognitive-reclaim:index:ReclaimableAccount", name, {}, opts);
     // A wire-form secret (args built from a transform's props) becomes a secret Output before it is read.
     const { ifSoftDeleted, purgeOnDestroy, timeoutMinutes, ...accountArgs } = restoreSecrets(args);

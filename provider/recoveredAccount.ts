@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { declareInProgram } from "./programDeclarations";
 import { stableProvider } from "./stableProvider";
 export type { RecoveredAccountOutputs } from "./handlers/recoveredAccount";
 
@@ -66,7 +67,11 @@ export class RecoveredAccount extends pulumi.dynamic.Resource {
     super(
       recoveredAccountProvider,
       name,
-      { ...args, accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined, pendingRestore: undefined },
+      {
+        ...args,
+        // The program's refusal of a resource of the same program that purges this account (programDeclarations.ts): its check fails first.
+        programContradiction: declareInProgram({ intent: "recover", who: "recovered account (RecoveredAccount)", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
+        accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined, pendingRestore: undefined },
       opts,
       "cognitive-reclaim",
       "RecoveredAccount",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IfSoftDeleted } from "./handlers/softDeletePolicy";
+import { declareInProgram } from "./programDeclarations";
 import { stableProvider } from "./stableProvider";
 export { IF_SOFT_DELETED, type IfSoftDeleted, type SoftDeletePolicyOutputs } from "./handlers/softDeletePolicy";
 
@@ -49,7 +50,7 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
     super(
       softDeletePolicyProvider,
       name,
-      { ...args, found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
+      { ...args, programContradiction: contradictionInProgram(args), found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
       // Digests of the account's inputs, which may hold secrets: stored encrypted. The engine marks only outputs whose
       // input of the same name was secret (step_executor.go); restoredFingerprint has no such input.
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountFingerprint", "restoredFingerprint"] },
@@ -57,4 +58,12 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
       "SoftDeletePolicy",
     );
   }
+}
+
+/** The program's refusal of a resource of the same program acting on this account in contradiction (programDeclarations.ts); a policy given as an output is left to the provider's check. */
+function contradictionInProgram(args: SoftDeletePolicyArgs): Promise<string | undefined> | undefined {
+  const policy = args.ifSoftDeleted ?? "recover";
+  if (typeof policy !== "string") return undefined;
+  const intent = policy === "purge" ? "purge" : policy === "fail" ? "refuse" : "recover";
+  return declareInProgram({ intent, who: `ReclaimableAccount (ifSoftDeleted: "${policy}")`, accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId });
 }

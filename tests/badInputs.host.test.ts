@@ -1,7 +1,6 @@
 import { GROUP, useEmulator } from "./harness/emulator";
 import { runProgram } from "../harness/program";
-import { ProviderHost } from "../harness/providerHost";
-import { urnOf } from "../harness/stack";
+import { ProviderHost, urnOf } from "../harness/providerHost";
 import { PurgedDeletedAccount, RecoveredAccount } from "../provider";
 import { BAD_INPUTS } from "./badInputs";
 

@@ -58,6 +58,10 @@ it("reclaimable-account: the component restores the soft-deleted account, and th
   expect(restores).toEqual(["contoso-ai"]);
   expect(purges).toEqual([]);
   expect(output).toContain("ReclaimableAccount: up will restore soft-deleted account 'contoso-ai'");
+  // The policy's outputs, through the component's (from tests/examples.test.ts's row for this example): restored.
+  const up = output.split("\n== ")[2];
+  expect(up).toContain('    restored: true');
+  expect(up).toContain('    endpoint: "https://contoso-ai.cognitiveservices.azure.com/"');
   expectSummariesMatchLists(output);
   expect(output).toContain("-> converged: the second up changed nothing");
 });

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { startEmulator } from "../emulator/server";
 import { authorizationFailed } from "../emulator/wire";
 import { runProgram } from "../harness/program";
-import { ProviderHost } from "../harness/providerHost";
-import { EngineResource, urnOf } from "../harness/stack";
+import { ProviderHost, urnOf } from "../harness/providerHost";
 import { PurgedDeletedAccount, RecoveredAccount } from "../provider";
 import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+import { checkThenCreate } from "./harness/providerCalls";
 
 /**
  * The fault matrix: one row per fault, its expected outcome, and a run
@@ -36,8 +36,12 @@ beforeAll(async () => {
 });
 afterAll(async () => host?.stop());
 
-const resource = (on: ProviderHost, type: string, name: string, extra: Record<string, unknown> = {}) =>
-  new EngineResource(on, urnOf(type, name), { __provider: providers[type], accountName: name, location: LOCATION, resourceGroupName: GROUP, ...extra });
+/**
+ * `pulumi up` of one new resource in the provider host `on`: Check, then Create (tests/harness/providerCalls.ts).
+ * A rejected Create answers no id, so the engine records no resource.
+ */
+const up = (on: ProviderHost, type: string, name: string, extra: Record<string, unknown> = {}) =>
+  checkThenCreate(on, urnOf(type, name), { __provider: providers[type], accountName: name, location: LOCATION, resourceGroupName: GROUP, ...extra });
 const state = async () => (await ctx.emulator.control.state()).state;
 const deletedNames = async () => Object.values((await state()).deletedAccounts).map((d) => d.account.name).sort();
 const liveNames = async () => Object.values((await state()).accounts).map((a) => a.name).sort();
@@ -74,8 +78,7 @@ const MATRIX: Row[] = [
     run: async () => {
       await seedWorld(ctx.emulator, { deleted: ["storm"] });
       await ctx.emulator.control.addFault({ method: "GET", path: "/deletedAccounts/storm$", times: 6, response: throttled() });
-      const g = resource(host, GUARD, "storm");
-      await g.up();
+      const g = await up(host, GUARD, "storm");
       expect(g.outputs.purged).toBe(true);
     },
   },
@@ -88,7 +91,7 @@ const MATRIX: Row[] = [
       const fresh = await startedHost();
       try {
         await ctx.emulator.control.settings({ throttleRequestsPerSecond: 15 });
-        const results = await Promise.allSettled(names.map((n) => resource(fresh, GUARD, n).up()));
+        const results = await Promise.allSettled(names.map((n) => up(fresh, GUARD, n)));
         expect(results.filter((r) => r.status === "rejected")).toEqual([]);
         expect(await deletedNames()).toEqual([]);
         expect((await ctx.emulator.control.state()).throttled).toBeGreaterThan(0);
@@ -104,8 +107,7 @@ const MATRIX: Row[] = [
       await seedWorld(ctx.emulator, { deleted: ["five"] });
       await ctx.emulator.control.addFault({ method: "DELETE", path: "/deletedAccounts/five$", times: 1, response: { status: 500, body: { error: { code: "InternalServerError", message: "x" } } } });
       await ctx.emulator.control.addFault({ method: "DELETE", path: "/deletedAccounts/five$", times: 1, response: { status: 503, headers: { "Retry-After": "1" }, body: { error: { code: "ServiceUnavailable", message: "x" } } } });
-      const g = resource(host, GUARD, "five");
-      await g.up();
+      const g = await up(host, GUARD, "five");
       expect(g.outputs.purged).toBe(true);
     },
   },
@@ -116,8 +118,7 @@ const MATRIX: Row[] = [
       await seedWorld(ctx.emulator, { deleted: ["drop"] });
       await ctx.emulator.control.settings({ purgeDurationMs: 800 });
       await ctx.emulator.control.addFault({ method: "GET", path: "/operationResults/", times: 2, drop: true });
-      const g = resource(host, GUARD, "drop");
-      await g.up();
+      const g = await up(host, GUARD, "drop");
       expect(g.outputs.purged).toBe(true);
       expect((await ctx.emulator.control.requests()).filter((r) => r.dropped)).toHaveLength(2);
     },
@@ -128,10 +129,8 @@ const MATRIX: Row[] = [
     run: async () => {
       await seedWorld(ctx.emulator, { deleted: ["failed"] });
       await ctx.emulator.control.addOperationFault({ kind: "purge", outcome: "Failed", error: { code: "Conflict", message: "Another operation is in progress" }, times: 1 });
-      const g = resource(host, GUARD, "failed");
-      expect(await failureOf(g.up())).toMatch(/Conflict.*Another operation is in progress/);
-      expect(g.id).toBe("");
-      await g.up();
+      expect(await failureOf(up(host, GUARD, "failed"))).toMatch(/Conflict.*Another operation is in progress/);
+      const g = await up(host, GUARD, "failed");
       expect(g.outputs.purged).toBe(true);
     },
   },
@@ -141,11 +140,9 @@ const MATRIX: Row[] = [
     run: async () => {
       await seedWorld(ctx.emulator, { deleted: ["never"] });
       await ctx.emulator.control.addOperationFault({ kind: "purge", outcome: "Never", times: 1 });
-      const g = resource(host, GUARD, "never", { timeoutMinutes: 0.04 });
-      expect(await failureOf(g.up())).toMatch(/timed out after 0.04 minutes \(timeoutMinutes\) while waiting for purge of 'never'.*run `pulumi up` again/);
-      expect(g.id).toBe("");
+      expect(await failureOf(up(host, GUARD, "never", { timeoutMinutes: 0.04 }))).toMatch(/timed out after 0.04 minutes \(timeoutMinutes\) while waiting for purge of 'never'.*run `pulumi up` again/);
       await ctx.emulator.control.finishOperations();
-      await g.up();
+      await up(host, GUARD, "never", { timeoutMinutes: 0.04 });
       expect(await deletedNames()).toEqual([]);
     },
   },
@@ -157,16 +154,15 @@ const MATRIX: Row[] = [
       const fresh = await startedHost();
       try {
         await ctx.emulator.control.addFault({ method: "POST", path: "/oauth2/v2.0/token$", times: 1000, response: { status: 500, body: { error: "server_error", error_description: "AADSTS50000: authority unavailable" } } });
-        const g = resource(fresh, GUARD, "tok");
-        expect((await g.preview()).failures).toEqual([]);
+        // preview of a new guard: Check with no olds.
+        expect((await fresh.check(urnOf(GUARD, "tok"), {}, { __provider: providers[GUARD], accountName: "tok", location: LOCATION, resourceGroupName: GROUP })).failures).toEqual([]);
         expect(fresh.output).toContain("PurgedDeletedAccount: could not look up account 'tok' in resource group 'rg-reclaim' (eastus), so up will decide.");
-        expect(await failureOf(g.up())).toContain("no token for Azure Resource Manager");
+        expect(await failureOf(up(fresh, GUARD, "tok"))).toContain("no token for Azure Resource Manager");
         ctx.emulator.context.faults.clear();
         // MSAL blocks token requests for 60 s after a 5xx; the next `pulumi up` is a new provider host.
         const next = await startedHost();
         try {
-          const again = resource(next, GUARD, "tok");
-          await again.up();
+          const again = await up(next, GUARD, "tok");
           expect(again.outputs.purged).toBe(true);
         } finally {
           await next.stop();
@@ -185,7 +181,7 @@ const MATRIX: Row[] = [
         method: "DELETE", path: "/deletedAccounts/forbidden$", times: 1,
         response: authorizationFailed(ctx.emulator.principal.clientId, "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete", `/subscriptions/${ctx.emulator.subscriptionId}`),
       });
-      const message = await failureOf(resource(host, GUARD, "forbidden").up());
+      const message = await failureOf(up(host, GUARD, "forbidden"));
       expect(message).toContain("Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts/delete");
       expect(message).toContain("subscription scope");
       expect(await deletedNames()).toEqual(["forbidden"]);
@@ -197,7 +193,7 @@ const MATRIX: Row[] = [
     run: async () => {
       await seedWorld(ctx.emulator, { deleted: ["nogroup"] });
       await ctx.emulator.control.remove({ resourceGroups: [{ subscriptionId: ctx.emulator.subscriptionId, name: GROUP }] });
-      expect(await failureOf(resource(host, RECOVERED, "nogroup").up())).toMatch(/check failed: accountName: .*does not exist.*recreate it/);
+      expect(await failureOf(up(host, RECOVERED, "nogroup"))).toMatch(/check failed: accountName: .*does not exist.*recreate it/);
       expect((await ctx.emulator.control.requests()).filter((r) => r.method !== "GET")).toEqual([]);
     },
   },
@@ -209,7 +205,7 @@ const MATRIX: Row[] = [
       await seedWorld(ctx.emulator);
       await ctx.emulator.control.seed({ deletedAccounts: [{ subscriptionId: sub, resourceGroupName: GROUP, name: "expired", location: LOCATION, deletedMsAgo: 47 * 3600 * 1000 }] });
       await ctx.emulator.control.advanceClock(2 * 3600 * 1000);
-      expect(await failureOf(resource(host, RECOVERED, "expired").up())).toMatch(/nothing to recover.*purged, or its 48-hour retention expired, so it cannot be recovered/);
+      expect(await failureOf(up(host, RECOVERED, "expired"))).toMatch(/nothing to recover.*purged, or its 48-hour retention expired, so it cannot be recovered/);
     },
   },
   {
@@ -219,15 +215,14 @@ const MATRIX: Row[] = [
       await seedWorld(ctx.emulator, { deleted: ["killp"], live: [BYSTANDER] });
       await ctx.emulator.control.settings({ purgeDurationMs: 2500 });
       const doomed = await startedHost();
-      const first = resource(doomed, GUARD, "killp").up().catch((e: Error) => e);
+      const first = up(doomed, GUARD, "killp").catch((e: Error) => e);
       // Kill once ARM has accepted the purge: the purge operation then runs for purgeDurationMs.
       await answered("DELETE", "/deletedaccounts/killp");
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
       try {
-        const g = resource(next, GUARD, "killp");
-        await g.up();
+        await up(next, GUARD, "killp");
         expect(await deletedNames()).toEqual([]);
         expect(await liveNames()).toEqual([BYSTANDER]);
       } finally {
@@ -242,15 +237,14 @@ const MATRIX: Row[] = [
       await seedWorld(ctx.emulator, { deleted: ["killr"], live: [BYSTANDER] });
       await ctx.emulator.control.settings({ provisioningLagMs: 2500 });
       const doomed = await startedHost();
-      const first = resource(doomed, RECOVERED, "killr").up().catch((e: Error) => e);
+      const first = up(doomed, RECOVERED, "killr").catch((e: Error) => e);
       // Kill once ARM has answered the restore PUT: the account then reads Accepted for the provisioning lag.
       await answered("PUT", "/accounts/killr");
       doomed.kill();
       expect(await first).toBeInstanceOf(Error);
       const next = await startedHost();
       try {
-        const r = resource(next, RECOVERED, "killr");
-        await r.up();
+        const r = await up(next, RECOVERED, "killr");
         expect(r.outputs).toMatchObject({ restored: false, endpoint: "https://killr.cognitiveservices.azure.com/" });
         expect(await liveNames()).toEqual([BYSTANDER, "killr"]);
         expect((await ctx.emulator.control.requests()).filter((q) => q.method === "DELETE")).toEqual([]);
@@ -272,12 +266,12 @@ const MATRIX: Row[] = [
       try {
         await arm.control.seed({ resourceGroups: [{ subscriptionId: arm.subscriptionId, name: GROUP, location: LOCATION }], deletedAccounts: [{ subscriptionId: arm.subscriptionId, resourceGroupName: GROUP, name: "restart", location: LOCATION }] });
         await arm.control.settings({ purgeDurationMs: 2000 });
-        const up = resource(own, GUARD, "restart").up();
+        const running = up(own, GUARD, "restart");
         await answered("DELETE", "/deletedaccounts/restart", arm);
         await arm.stop();
         await sleep(1500);
         arm = await startEmulator({ stateFile, principal, port });
-        await up;
+        await running;
         expect(Object.keys((await arm.control.state()).state.deletedAccounts)).toEqual([]);
       } finally {
         await own.stop();

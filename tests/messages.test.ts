@@ -1,10 +1,10 @@
 import { credentialMessage, describeFailure, durationText, type FailureContext } from "../provider/errors";
 import { runProgram } from "../harness/program";
-import { ProviderHost } from "../harness/providerHost";
-import { EngineResource, urnOf } from "../harness/stack";
+import { ProviderHost, urnOf } from "../harness/providerHost";
 import { PurgedDeletedAccount } from "../provider";
 import type { TransportFailure } from "../provider/transportFailures";
 import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+import { checkThenCreate } from "./harness/providerCalls";
 
 /**
  * Messages that name the real cause and its fix: a TLS trust failure is not
@@ -209,7 +209,11 @@ describe("through the provider host", () => {
     const [registered] = await runProgram(() => ({ g: new PurgedDeletedAccount("g", { accountName: "a1", location: LOCATION, resourceGroupName: GROUP }) }), { allowedTypes: [GUARD] });
     provider = String(registered.inputs.__provider);
   });
-  const guard = (host: ProviderHost, name: string) => new EngineResource(host, urnOf(GUARD, name), { __provider: provider, accountName: name, location: LOCATION, resourceGroupName: GROUP });
+  const guard = (name: string) => ({ urn: urnOf(GUARD, name), news: { __provider: provider, accountName: name, location: LOCATION, resourceGroupName: GROUP } });
+  /** `pulumi preview` of a new guard: Check with no olds (its lookup prints what up will do). */
+  const preview = (host: ProviderHost, name: string) => host.check(guard(name).urn, {}, guard(name).news);
+  /** `pulumi up` of a new guard: Check, then Create. */
+  const up = (host: ProviderHost, name: string) => checkThenCreate(host, guard(name).urn, guard(name).news);
 
   async function withHost(env: NodeJS.ProcessEnv, run: (host: ProviderHost) => Promise<void>): Promise<void> {
     const host = await ProviderHost.start({ env });
@@ -225,10 +229,9 @@ describe("through the provider host", () => {
     await seedWorld(ctx.emulator, { deleted: ["trust"] });
     const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
     await withHost(env, async (host) => {
-      const g = guard(host, "trust");
-      expect((await g.preview()).failures).toEqual([]);
+      expect((await preview(host, "trust")).failures).toEqual([]);
       expect(host.output).toMatch(/could not look up account 'trust'.*Node refused the TLS certificate of the token authority \(127\.0\.0\.1:\d+\) \(SELF_SIGNED_CERT_IN_CHAIN\).*NODE_EXTRA_CA_CERTS/);
-      const failed = await g.up().then(() => "no error", (e: Error) => e.message);
+      const failed = await up(host, "trust").then(() => "no error", (e: Error) => e.message);
       expect(failed).toMatch(/Node refused the TLS certificate of the token authority.*NODE_EXTRA_CA_CERTS/);
       expect(failed).not.toMatch(/az login|Timestamp|aka\.ms/);
     });
@@ -240,7 +243,7 @@ describe("through the provider host", () => {
     // Port 1 on the loopback: nothing listens there, so every connection is refused.
     await withHost({ ...process.env, AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:1" }, async (host) => {
       const started = Date.now();
-      expect((await guard(host, "refused").preview()).failures).toEqual([]);
+      expect((await preview(host, "refused")).failures).toEqual([]);
       // Well under the 20 s bound: the SDK's retries would have taken all of it.
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(host.output).toContain("could not connect to Azure Resource Manager (127.0.0.1:1) (ECONNREFUSED). Preview lookups stop at the first connection failure (and give up after 20 s at most); this does not affect up");

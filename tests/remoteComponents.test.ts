@@ -142,7 +142,7 @@ describe("PurgedDeletedAccount constructed remotely, guarding a plain azure-nati
       expect(result.error).toBeUndefined();
       expect(writes(events)).toEqual({ ...none, purges: [name] });
       expect(events.puts).toEqual([name]);
-      expect(preview.output).toMatch(/refresh found soft-deleted account '[^']+'[^\n]*again: up will purge it; a purge is permanent/);
+      expect(preview.output).toMatch(/refresh found account '[^']+'[^\n]*soft-deleted: up will purge soft-deleted account '[^']+'[^\n]*; a purge is permanent/);
       await world.converges();
     } finally {
       await world.close();

@@ -48,6 +48,12 @@ it("ReclaimableAccount constructs with only the required arguments (no propertie
   expect(calls).toEqual([]);
 });
 
+it("ReclaimableAccount constructs under mocks without accountName too (a program refuses it only in a real run)", async () => {
+  const { ReclaimableAccount } = await import("../provider");
+  const ai = new ReclaimableAccount("unnamed", { location: "eastus", resourceGroupName: "rg-ai" } as never);
+  expect(await outputOf(ai.endpoint)).toBe("");
+});
+
 it("ReclaimableAccount keeps the user's properties and options under mocks", async () => {
   const { ReclaimableAccount } = await import("../provider");
   const ai = new ReclaimableAccount(
@@ -73,4 +79,25 @@ it("the guard's accountHooks and reclaimSoftDeletedAccounts are harmless under m
   await outputOf(account.id);
   await settle();
   expect(registered.find((r) => r.name === "plain")?.inputs).toMatchObject({ accountName: "contoso-g" });
+});
+
+it("the program tells a guard and a RecoveredAccount of one account that they contradict, before either registers; a guard knows whether its accountHooks were read", async () => {
+  const { PurgedDeletedAccount, RecoveredAccount } = await import("../provider");
+  const guard = new PurgedDeletedAccount("both-g", { accountName: "both-ai", location: "eastus", resourceGroupName: "rg-ai" });
+  expect(guard.accountHooks).toEqual({});
+  new RecoveredAccount("both-r", { accountName: "Both-AI", location: "East US", resourceGroupName: "RG-AI" });
+  new PurgedDeletedAccount("alone-g", { accountName: "alone-ai", location: "eastus", resourceGroupName: "rg-ai" });
+  // A name taken from the guard's own output is not waited for (it would wait for the guard's registration): both register.
+  const chained = new PurgedDeletedAccount("chained-g", { accountName: "chained-ai", location: "eastus", resourceGroupName: "rg-ai" });
+  new RecoveredAccount("chained-r", { accountName: chained.accountName, location: "eastus", resourceGroupName: "rg-ai" });
+  await outputOf(chained.id);
+  await settle();
+  expect(registered.map((r) => r.name)).toEqual(expect.arrayContaining(["chained-g", "chained-r"]));
+  const inputsOf = (name: string) => registered.find((r) => r.name === name)?.inputs ?? {};
+  const refusal = /two resources of this program act on account 'both-ai' in resource group 'rg-ai' in contradiction: the PurgedDeletedAccount guard would purge .*RecoveredAccount/;
+  expect(inputsOf("both-g").programContradiction).toMatch(refusal);
+  expect(String(inputsOf("both-r").programContradiction)).toMatch(/recovered account \(RecoveredAccount\) would recover/);
+  expect(inputsOf("both-g")).toMatchObject({ accountHooked: true, groupDeclared: false });
+  expect(inputsOf("alone-g")).toMatchObject({ accountHooked: false, groupDeclared: false });
+  expect(inputsOf("alone-g").programContradiction).toBeUndefined();
 });

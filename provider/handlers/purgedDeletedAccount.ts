@@ -1,13 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { declareIntent } from "../claims";
+import { declareIntent, programRefusal } from "../claims";
 import { handOver, inheritedIdentities, recordedIdentities } from "../identity";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, PERMANENT, purgesOf, sentenceOf } from "../planner";
+import { decide, type Decision, type Declared, type Identity, leftToHooksSentence, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
 import { deletedFacts } from "../world";
 import type { ArmSession, DeletedAccountDetails } from "../azureSession";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
@@ -41,22 +41,53 @@ function guardOutputs(c: ResolvedInputs, outcome: PurgeOutcome, owned: Identity[
 }
 
 /**
+ * What the program told the guard (inputs it sets itself, never the user):
+ * whether the program bound the guard's `accountHooks` to an account, and
+ * whether its resource group comes from a resource of the program.
+ */
+export interface GuardSight {
+  accountHooked: boolean;
+  groupDeclared: boolean;
+}
+
+const sightOf = (props: Record<string, unknown>): GuardSight => ({ accountHooked: props.accountHooked === true, groupDeclared: props.groupDeclared === true });
+
+/**
  * What the guard's own step does, decided by the planner: purge the
  * soft-deleted account of its name at its coordinates ("here"; the hooks of
  * the guarded account also clear the name in the group's other regions, named
- * in their preview). Its group may be gone, so it is not looked up.
+ * in their preview). A guard alone may free a name in a group that is gone
+ * (the contract), so its group is not looked up. A guard whose hooks are bound
+ * to an account (`accountHooked`, told by the program) is that account's
+ * purge-before-create, and the account will be created in the guard's group:
+ * at up, the planner hears whether the group exists. A missing group that no
+ * resource of the program provides is refused by the planner, and the guard
+ * then purges nothing and leaves the purge to the hooks, which ask the planner
+ * again right before the account's create: by then the program has created the
+ * group if it does (the account depends on it), and otherwise they refuse.
+ * Either way nothing is purged by an up that then fails for the missing group
+ * (invariant (g)). Preview does not ask about the group (`atUp` false): a group
+ * the program creates under a plain name does not exist yet at preview.
  */
-async function plan(session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<{ declared: Declared; decision: Decision; deleted?: DeletedAccountDetails }> {
-  // One request: the guard's own step watches its coordinates only; a live account there is never its business.
-  const deleted = await session.getDeletedAccount(c, { abortSignal: signal });
-  const declared: Declared = { account: c, policy: "guard", asker: "plan" };
-  return { declared, decision: decide(declared, { deletedSameName: deleted ? [deletedFacts(deleted)] : [] }, { identities: [] }), deleted };
+async function plan(session: ArmSession, c: ResolvedInputs, sight: GuardSight, atUp: boolean, signal: AbortSignal): Promise<{ declared: Declared; decision: Decision; deleted?: DeletedAccountDetails }> {
+  // The guard's own step watches its coordinates only; a live account there is never its business.
+  const askGroup = atUp && sight.accountHooked;
+  const [deleted, groupExists] = await Promise.all([
+    session.getDeletedAccount(c, { abortSignal: signal }),
+    askGroup ? session.resourceGroupExists(c.resourceGroupName, { abortSignal: signal }) : Promise.resolve(undefined),
+  ]);
+  const declared: Declared = { account: c, policy: "guard", asker: "plan", groupDeclared: sight.groupDeclared };
+  return { declared, decision: decide(declared, { groupExists, deletedSameName: deleted ? [deletedFacts(deleted)] : [] }, { identities: [] }), deleted };
 }
 
-async function purge(c: ResolvedInputs): Promise<PurgeOutcome> {
+async function purge(c: ResolvedInputs, sight: GuardSight): Promise<PurgeOutcome> {
   return runHook(accountHookOptions("purge of soft-deleted account", c), async (run) => {
     const session = await armSession(c.subscriptionId);
-    const { declared, decision, deleted } = await plan(session, c, run.signal);
+    const { declared, decision, deleted } = await plan(session, c, sight, true, run.signal);
+    if (decision.kind === "refuse") {
+      report(`PurgedDeletedAccount: ${leftToHooksSentence(declared, decision)}`);
+      return { purged: false };
+    }
     report(`PurgedDeletedAccount: ${sentenceOf(declared, decision, { guardResource: true })}`);
     return deleted && purgesOf(decision).length ? purgeFound(session, c, deleted, run) : { purged: false };
   });
@@ -78,7 +109,14 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
     const isNew = !olds || olds.accountName === undefined;
-    if (checked.allKnown) {
+    // Set by the guard's constructor (never the user's): recorded with the inputs, so create and update read them.
+    for (const name of ["accountHooked", "groupDeclared"] as const) {
+      if (typeof news[name] === "boolean") checked.inputs[name] = news[name];
+    }
+    const sight = sightOf(checked.inputs);
+    const refused = programRefusal(news);
+    if (refused) failures.push(refused);
+    if (checked.allKnown && !refused) {
       const contradiction = declareIntent(pickInputs(checked.inputs), "purge", "PurgedDeletedAccount guard");
       if (contradiction) failures.push({ property: "accountName", reason: contradiction });
     }
@@ -88,7 +126,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     }
     if (isNew && checked.allKnown && !failures.length) {
       const c = pickInputs(checked.inputs);
-      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, run.signal));
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sight, false, run.signal));
       if (found) report(`PurgedDeletedAccount: ${sentenceOf(found.declared, found.decision, { guardResource: true })}`);
     }
     return { inputs: checked.inputs, failures };
@@ -96,8 +134,14 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
 
   async diff(_id, olds, news) {
     if (olds.pendingPurge === true) {
+      // The update that follows asks the planner again; preview asks it now, so the line is the planner's, in the words the update prints.
       const c = pickInputs(news);
-      report(`PurgedDeletedAccount: refresh found soft-deleted account ${describeAccount(c)} again: up will purge it; a purge is permanent: the account, its keys and its data cannot be recovered afterwards`);
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sightOf(news), false, run.signal));
+      const declared: Declared = found?.declared ?? { account: c, policy: "guard", asker: "plan" };
+      const decision: Decision = found?.decision ?? { kind: "purge-then-create", purge: [{ id: deletedAccountId(c), ...c }], reason: "a refresh found it" };
+      // The account may have gone since the refresh (purged by someone): then the planner's own sentence says so.
+      const line = decision.kind === "create" ? sentenceOf(declared, decision, { guardResource: true }) : refreshedSentence(declared, "soft-deleted", decision, { guardResource: true });
+      report(`PurgedDeletedAccount: ${line}`);
     }
     const result = diffInputs(olds, news, olds.pendingPurge === true);
     if (result.replaces?.length) {
@@ -113,7 +157,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     }
     if (result.replaces?.length && olds.purgeOnDestroy === true) {
       // The engine will delete the replaced guard after the update's creates: say what that delete will do.
-      report(`PurgedDeletedAccount: the replaced guard's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then; ${PERMANENT}`);
+      report(`PurgedDeletedAccount: ${replacedPurgeSentence("guard", pickInputs(olds), false)}`);
     }
     return result;
   },
@@ -123,7 +167,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     const owned = await runHook(accountHookOptions("identity read for the guard of account", c), async (run) =>
       inheritedIdentities("guard", await armSession(c.subscriptionId), c, run.signal),
     );
-    const outs = guardOutputs(c, await purge(c), owned);
+    const outs = guardOutputs(c, await purge(c, sightOf(inputs)), owned);
     return { id: outs.deletedAccountId, outs };
   },
 
@@ -145,7 +189,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       // Only settings changed: no request to Azure.
       return { outs: withoutUndefined({ ...stateOf(olds), ...c } satisfies PurgedDeletedAccountOutputs) };
     }
-    return { outs: guardOutputs(c, await purge(c), recordedIdentities(olds)) };
+    return { outs: guardOutputs(c, await purge(c, sightOf(news)), recordedIdentities(olds)) };
   },
 
   async delete(_id, props) {

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type DeletedAccountDetails, type LiveAccount } from "../azureSession";
-import { accountKey, claimAccount, declareIntent, handOverAccount, isClaimed, isHandedOver } from "../claims";
+import { accountKey, claimAccount, declareIntent, handOverAccount, isClaimed, isHandedOver, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -112,6 +112,8 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async check(olds, news) {
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
+    const refused = programRefusal(news);
+    if (refused) failures.push(refused);
     if (!checked.allKnown || failures.length) return { inputs: checked.inputs, failures };
     const c = pickInputs(checked.inputs);
     // This update declares the account live: a predecessor's delete later in the same update must leave it be.

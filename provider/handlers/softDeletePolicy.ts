@@ -1,12 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { claimAccount, declareIntent, isClaimed } from "../claims";
+import { claimAccount, declareIntent, isClaimed, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, sentenceOf } from "../planner";
+import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
 import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
@@ -25,6 +25,13 @@ export const IF_SOFT_DELETED: readonly IfSoftDeleted[] = ["recover", "purge", "f
  * seen live at the name counts as this stack's own only under `created` or
  * `restored`: a refresh of a `foreign` name records nothing, so another
  * stack's account is never purged as an own predecessor.
+ *
+ * Why not fold it into `found`: a refresh must rewrite `found` (the next
+ * update decides again from what the refresh found: free, soft-deleted or
+ * live), and "live" alone cannot say whose account it is. A `found` value per
+ * lineage ("live-own", ...) would be one field, but states written by 0.1.0
+ * and 0.2.0 hold `found: "live"` without it, so the reading of an old state
+ * (`lineageOf`) stays either way; two fields keep each one's meaning plain.
  */
 export type Lineage = "created" | "restored" | "foreign";
 
@@ -144,6 +151,8 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       const value = news[name];
       if (value !== undefined && value !== UNKNOWN && typeof value !== type) failures.push({ property: name, reason: `${name} must be a ${type}, got ${JSON.stringify(value)}` });
     }
+    const refused = programRefusal(news);
+    if (refused) failures.push(refused);
     const inputs = withoutUndefined({ ...checked.inputs, ifSoftDeleted: policyValue, accountFingerprint: news.accountFingerprint, retained: news.retained ?? false, customSubDomainName: news.customSubDomainName, groupDeclared: news.groupDeclared });
     if (!checked.allKnown || failures.length || policyValue === UNKNOWN) {
       const accountName = typeof news.accountName === "string" && news.accountName !== UNKNOWN ? news.accountName : undefined;
@@ -188,7 +197,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       );
     }
     if (result.replaces?.length && olds.purgeOnDestroy === true && olds.retained !== true) {
-      report(`ReclaimableAccount: the replaced policy's delete (purgeOnDestroy) will purge soft-deleted account ${describeAccount(pickInputs(olds))} if one exists then and no resource of this update declares it; ${PERMANENT}`);
+      report(`ReclaimableAccount: ${replacedPurgeSentence("policy", pickInputs(olds), true)}`);
     }
     const pending = olds.pendingDecision === true;
     const c = pickInputs(news);
@@ -213,17 +222,14 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       if (notLive) report(`ReclaimableAccount: account ${describeAccount(c)} is not live (an earlier up failed, or it was deleted since): up decides again (ifSoftDeleted "${after.ifSoftDeleted}"): ${seen?.line}`);
     }
     if (pending) {
-      const c = pickInputs(news);
-      const account = describeAccount(c);
-      const line =
-        olds.found !== "soft-deleted"
-          ? `refresh found account ${account} gone and the name free: up will create the account again`
-          : after.ifSoftDeleted === "recover"
-            ? `refresh found account ${account} soft-deleted: up will restore soft-deleted account ${account} through azure-native's restore flag when the account is created again (keeps its keys, endpoint and data)`
-            : after.ifSoftDeleted === "purge"
-              ? `refresh found account ${account} soft-deleted: up will purge soft-deleted account ${account}, then create the account again; ${PERMANENT}`
-              : `refresh found account ${account} soft-deleted, and ifSoftDeleted is "fail": up will fail`;
-      report(`ReclaimableAccount: ${line}`);
+      // The update decides again (decideAndAct); preview asks the planner the same question now, for the same words.
+      const declared: Declared = { account: c, customSubDomainName: after.customSubDomainName, policy: after.ifSoftDeleted, asker: "plan" };
+      const decision = await previewLookup("ReclaimableAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
+        const held = await lookUpWorld(await armSession(c.subscriptionId), c, after.customSubDomainName, run.signal, { group: true, restore: after.ifSoftDeleted === "recover" });
+        const recorded = withIdentity(recordedIdentities(olds), lineageOf(olds) !== "foreign" && held.live ? [held.live] : []);
+        return decide(declared, held, { identities: recorded });
+      });
+      report(`ReclaimableAccount: ${refreshedSentence(declared, olds.found === "soft-deleted" ? "soft-deleted" : "free", decision)}`);
     }
     // Settings and the account's fingerprint change nothing in Azure: an in-place update, no request.
     const settingsChanged = before.ifSoftDeleted !== after.ifSoftDeleted || before.accountFingerprint !== after.accountFingerprint || before.retained !== after.retained || before.customSubDomainName !== after.customSubDomainName;

@@ -158,7 +158,10 @@ export const GUARDED: Row[] = [
       expect(result.error).toBeUndefined();
       expect(writes(events)).toEqual({ ...none, purges: [name] });
       expect(events.puts).toEqual([name]);
-      expect(preview.output).toMatch(/refresh found soft-deleted account '[^']+'[^\n]*again: up will purge it; a purge is permanent/);
+      expect(preview.output).toMatch(/refresh found account '[^']+'[^\n]*soft-deleted: up will purge soft-deleted account '[^']+'[^\n]*; a purge is permanent/);
+      // The guard's refresh read it as pendingPurge, so its Diff asked for an in-place update (no replacement), which purged.
+      expect(result.steps.filter((s) => s.name === "guard" && s.op !== "refresh").map((s) => s.op)).toEqual(["update"]);
+      expect(world.stack.resources().find((r) => r.type.endsWith(":PurgedDeletedAccount"))?.outputs).toMatchObject({ pendingPurge: false, purged: true });
     },
   },
   {

@@ -289,8 +289,6 @@ export const PLAN_ROWS_DECISIONS: PlanRow[] = [
     reason: "one resource would purge what the other restores: two resources of one program acting on one account in contradiction, foreseeable at preview",
     program: "plannedGuard",
     config: { recovered: "true", account: "none" },
-    knownDefect:
-      "issue #15 (red team, finding 8): an up run without its preview lets the guard's create purge before the RecoveredAccount's check (registered later) declares the contradiction",
     seed: (emulator, name) => seedDeleted(emulator, [{ name }]),
     play: async (world, name) => {
       await refusedAtPreview(world, [new RegExp(`'${name}'`), /guard/, /recovered/]);

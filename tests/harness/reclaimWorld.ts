@@ -77,10 +77,10 @@ const seedFor = (state: NameState, name: string) => ({
 });
 
 let counter = 0;
-export async function withWorld(emulator: RunningEmulator, program: Program, state: NameState, policy: Policy, play: (world: FlowWorld, name: string) => Promise<void>, finalConverge = true): Promise<void> {
+export async function withWorld(emulator: RunningEmulator, program: Program, state: NameState, policy: Policy, play: (world: FlowWorld, name: string) => Promise<void>, finalConverge = true, config: Record<string, string> = {}): Promise<void> {
   const name = `ra-${program.toLowerCase()}-${counter++}`;
   await seedWorld(emulator, seedFor(state, name));
-  const world = await FlowWorld.create(emulator, program, { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: policy });
+  const world = await FlowWorld.create(emulator, program, { accountName: name, resourceGroupName: GROUP, ifSoftDeleted: policy, ...config });
   try {
     await play(world, name);
     if (finalConverge && world.stack.resources().some((r) => r.type === "azure-native:cognitiveservices:Account")) await world.converges();

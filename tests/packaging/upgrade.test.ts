@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { GROUP, seedWorld, useEmulator } from "../harness/emulator";
 import { packPackage } from "../../scripts/packedInstall";
 import { runProgram, type RegisteredResource } from "../../harness/program";
-import { ProviderHost } from "../../harness/providerHost";
-import { EngineResource, urnOf } from "../../harness/stack";
+import { ProviderHost, urnOf } from "../../harness/providerHost";
+import { checkThenCreate, outputsOf, plain } from "../harness/providerCalls";
 
 /**
  * A stack made with the released 0.1.0 keeps working after the upgrade to
@@ -36,6 +36,38 @@ let scratch: string;
 let projects: string;
 let oldProject: string;
 let newProject: string;
+
+/** A resource in the stack's state: what the engine keeps of it, and the inputs its program declared. */
+interface Stored {
+  urn: string;
+  id: string;
+  state: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+}
+const outputs = (r: Stored) => outputsOf(r.state);
+
+/**
+ * `pulumi up` of a resource the state holds, as the engine sends it (step_generator.go): Check with the state as
+ * olds, Diff, and Update when the Diff says "some" with nothing to replace. Answers what the step was.
+ */
+async function upExisting(host: ProviderHost, resource: Stored, news: Record<string, unknown>): Promise<"update" | "same" | "replace"> {
+  resource.inputs = news;
+  const checked = await host.check(resource.urn, resource.state, plain(news));
+  if (checked.failures.length) throw new Error(`check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  const diff = await host.diff(resource.id, resource.urn, resource.state, checked.inputs);
+  if (diff.changes !== "some") return "same";
+  if (diff.replaces.length) return "replace";
+  resource.state = await host.update(resource.id, resource.urn, resource.state, checked.inputs);
+  return "update";
+}
+
+/** `pulumi refresh` of one resource: Read with its state and inputs; false when the provider says it is gone. */
+async function refresh(host: ProviderHost, resource: Stored): Promise<boolean> {
+  const read = await host.read(resource.id, resource.urn, resource.state, plain(resource.inputs));
+  if (!read.id) return false;
+  resource.state = read.properties;
+  return true;
+}
 
 /** Extracts a packed tarball where npm puts a registry install. */
 function installTarball(tarball: string, project: string): void {
@@ -141,56 +173,49 @@ it("a stack created with 0.1.0 refreshes, updates and destroys after the upgrade
 
   // `pulumi up` with 0.1.0.
   const oldHost = await ProviderHost.start({ cwd: oldProject });
-  const resources = new Map<string, EngineResource>();
+  const resources = new Map<string, Stored>();
   try {
     await oldHost.configure();
     for (const r of released) {
-      const resource = new EngineResource(oldHost, urnOf(r.type, r.name, "test", PROJECT), r.inputs);
-      await resource.up();
-      resources.set(r.name, resource);
+      const urn = urnOf(r.type, r.name, "test", PROJECT);
+      const created = await checkThenCreate(oldHost, urn, r.inputs);
+      resources.set(r.name, { urn, id: created.id, state: created.state, inputs: r.inputs });
     }
   } finally {
     await oldHost.stop();
   }
-  expect(resources.get("restored")!.outputs).toMatchObject({ restored: true });
-  expect(resources.get("adopted")!.outputs).toMatchObject({ restored: false });
-  expect(resources.get("destroyed-guard")!.outputs).toMatchObject({ purged: true });
+  expect(outputs(resources.get("restored")!)).toMatchObject({ restored: true });
+  expect(outputs(resources.get("adopted")!)).toMatchObject({ restored: false });
+  expect(outputs(resources.get("destroyed-guard")!)).toMatchObject({ purged: true });
 
   // The package is upgraded; each later command starts a new provider host in the upgraded project.
   const host = await ProviderHost.start({ cwd: newProject });
   try {
     await host.configure();
-    const rebind = (name: string) => {
-      const previous = resources.get(name)!;
-      const resource = new EngineResource(host, previous.urn, previous.inputs);
-      resource.id = previous.id;
-      resource.state = previous.state;
-      return resource;
-    };
-    const all = released.map((r) => rebind(r.name));
+    const all = released.map((r) => resources.get(r.name)!);
     const [destroyedGuard, updatedGuard, restored, adopted, policy] = ["destroyed-guard", "updated-guard", "restored", "adopted", "policy"].map((n) => all.find((r) => r.urn.endsWith(`::${n}`))!);
 
     // `pulumi refresh`: Read with the stored 0.1.0 texts.
     for (const resource of all) {
       expect(resource.state.__provider).toBe(stored.get(resource.urn.split("::").pop()!));
-      expect({ urn: resource.urn, found: await resource.refresh() }).toEqual({ urn: resource.urn, found: true });
+      expect({ urn: resource.urn, found: await refresh(host, resource) }).toEqual({ urn: resource.urn, found: true });
     }
-    expect(destroyedGuard.outputs).toMatchObject({ pendingPurge: false });
-    expect(restored.outputs).toMatchObject({ restored: true, endpoint: "https://up-restored.cognitiveservices.azure.com/" });
+    expect(outputs(destroyedGuard)).toMatchObject({ pendingPurge: false });
+    expect(outputs(restored)).toMatchObject({ restored: true, endpoint: "https://up-restored.cognitiveservices.azure.com/" });
 
     // `pulumi up` with the program unchanged but one setting: Diff and Update with the new texts. A change of
     // the provider code alone is an in-place update with no request, so every state then holds the current code.
     const upgraded = await program(newProject, { purgeOnDestroy: true });
     const before = (await ctx.emulator.control.requests()).length;
-    expect(await updatedGuard.up(byName(upgraded, "updated-guard").inputs)).toBe("update");
-    expect(updatedGuard.outputs).toMatchObject({ purgeOnDestroy: true, purged: true });
+    expect(await upExisting(host, updatedGuard, byName(upgraded, "updated-guard").inputs)).toBe("update");
+    expect(outputs(updatedGuard)).toMatchObject({ purgeOnDestroy: true, purged: true });
     for (const [resource, name] of [[destroyedGuard, "destroyed-guard"], [restored, "restored"], [adopted, "adopted"], [policy, "policy"]] as const) {
-      expect({ name, action: await resource.up(byName(upgraded, name).inputs) }).toEqual({ name, action: "update" });
+      expect({ name, action: await upExisting(host, resource, byName(upgraded, name).inputs) }).toEqual({ name, action: "update" });
       expect(resource.state.__provider).toBe(byName(upgraded, name).inputs.__provider);
-      expect({ name, again: await resource.up(byName(upgraded, name).inputs) }).toEqual({ name, again: "same" });
+      expect({ name, again: await upExisting(host, resource, byName(upgraded, name).inputs) }).toEqual({ name, again: "same" });
     }
-    expect(restored.outputs).toMatchObject({ restored: true });
-    expect(adopted.outputs).toMatchObject({ restored: false });
+    expect(outputs(restored)).toMatchObject({ restored: true });
+    expect(outputs(adopted)).toMatchObject({ restored: false });
     // The updates sent no request to Azure.
     expect((await ctx.emulator.control.requests()).slice(before).filter((q) => q.method !== "GET")).toEqual([]);
 
@@ -199,7 +224,7 @@ it("a stack created with 0.1.0 refreshes, updates and destroys after the upgrade
     const destroyHost = await ProviderHost.start({ cwd: newProject });
     try {
       await destroyHost.configure();
-      for (const resource of [destroyedGuard, updatedGuard, restored, adopted, policy]) await resource.destroy(destroyHost);
+      for (const resource of [destroyedGuard, updatedGuard, restored, adopted, policy]) await destroyHost.delete(resource.id, resource.urn, resource.state);
     } finally {
       await destroyHost.stop();
     }
@@ -218,10 +243,11 @@ it("a 0.1.0 state destroyed without an up first never deletes the account: 0.1.0
   const released = await program(oldProject, { purgeOnDestroy: false });
   const adoptedRegistration = released.find((r) => r.name === "adopted")!;
   const oldHost = await ProviderHost.start({ cwd: oldProject });
-  const adopted = new EngineResource(oldHost, urnOf(adoptedRegistration.type, "adopted", "test", PROJECT), adoptedRegistration.inputs);
+  const urn = urnOf(adoptedRegistration.type, "adopted", "test", PROJECT);
+  let adopted: { id: string; state: Record<string, unknown> };
   try {
     await oldHost.configure();
-    await adopted.up();
+    adopted = await checkThenCreate(oldHost, urn, adoptedRegistration.inputs);
   } finally {
     await oldHost.stop();
   }
@@ -229,7 +255,7 @@ it("a 0.1.0 state destroyed without an up first never deletes the account: 0.1.0
   const host = await ProviderHost.start({ cwd: newProject });
   try {
     await host.configure();
-    await adopted.destroy(host);
+    await host.delete(adopted.id, urn, adopted.state);
     await host.waitForOutput("leaving account 'up-adopted'");
   } finally {
     await host.stop();

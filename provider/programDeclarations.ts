@@ -1,0 +1,106 @@
+import * as pulumi from "@pulumi/pulumi";
+import { contradictionOf, type Intent } from "./claims";
+import { processSlot } from "./processCache";
+import { comesFromResource, knownValue, rememberProgramConfig } from "./programRuntime";
+import { defaultSubscriptionId } from "./settings";
+
+/**
+ * What the program process knows and a provider cannot: every resource of
+ * this package that the program constructs, before any of them registers.
+ *
+ * The engine checks, diffs and applies one registration while the program is
+ * still registering the next ones (pulumi/pulumi pkg/resource/deploy
+ * step_generator.go, GenerateSteps per registration; step_executor.go runs
+ * each chain as soon as it is generated). So a `check` in the provider sees
+ * only the registrations that came before it: in an `up` without preview, a
+ * guard's create could purge before the `check` of a `RecoveredAccount`
+ * registered after it declares the contradiction. The program sees both
+ * constructors; a resource's registration waits (through an input) until
+ * the code that constructs it has run, so the refusal reaches the first
+ * `check` of both resources, before any step acts.
+ *
+ * "The code that constructs it" is everything that runs in the same turn of
+ * the event loop as the constructor (Node's `setImmediate` runs after the
+ * turn's synchronous code and its microtasks): every resource a program
+ * constructs without awaiting I/O in between. A resource constructed after
+ * such an await is still caught by the provider's `check` (claims.ts,
+ * `declareIntent`) when it registers in time; the README's Limits say so.
+ *
+ * Kept in process memory of the program (never on a serialized provider).
+ */
+
+/** Resolves once the code running with the caller (this turn of the event loop, its microtasks included) has run. */
+export function afterThisTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A resource of this package, as its constructor declared it. */
+export interface ProgramDeclaration {
+  intent: Intent;
+  /** Named as the provider's check names it (claims.ts). */
+  who: string;
+  accountName: pulumi.Input<string> | undefined;
+  resourceGroupName: pulumi.Input<string> | undefined;
+  subscriptionId?: pulumi.Input<string>;
+}
+
+interface Coordinates {
+  accountName: string;
+  resourceGroupName: string;
+  subscriptionId: string;
+}
+
+function declarations(): ProgramDeclaration[] {
+  return processSlot<ProgramDeclaration[]>("programDeclarations", () => []);
+}
+
+/**
+ * A value the program knows without any resource's step: a plain value, a
+ * promise, or an output no resource produces. Values a resource produces are
+ * not waited for (waiting could wait on this very resource's registration):
+ * undefined, so they are left to the provider's check.
+ */
+async function programValue(value: pulumi.Input<string> | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  // An output's own resources are known at once; its `allResources` waits for its value, and so for those resources' steps.
+  if (pulumi.Output.isInstance(value) && (value as unknown as { resources(): Set<unknown> }).resources().size > 0) return undefined;
+  if (await comesFromResource(value)) return undefined;
+  const known = await knownValue(value);
+  return typeof known === "string" ? known : undefined;
+}
+
+async function coordinatesOf(d: ProgramDeclaration): Promise<Coordinates | undefined> {
+  try {
+    const [accountName, resourceGroupName, subscriptionId] = await Promise.all([programValue(d.accountName), programValue(d.resourceGroupName), programValue(d.subscriptionId)]);
+    // Omitted on both: the same default (stack config or environment), whatever it is; the provider's check requires one.
+    const subscription = d.subscriptionId === undefined ? (defaultSubscriptionId() ?? "(default)") : subscriptionId;
+    return accountName && resourceGroupName && subscription ? { accountName, resourceGroupName, subscriptionId: subscription } : undefined;
+  } catch {
+    // A value that fails fails its own resource's registration, which says why.
+    return undefined;
+  }
+}
+
+const sameAccount = (a: Coordinates, b: Coordinates): boolean =>
+  a.accountName.toLowerCase() === b.accountName.toLowerCase() && a.resourceGroupName.toLowerCase() === b.resourceGroupName.toLowerCase() && a.subscriptionId.toLowerCase() === b.subscriptionId.toLowerCase();
+
+/**
+ * Records a resource the program constructs and returns, once this turn's
+ * code has run, why it contradicts another resource of the program (one
+ * purges what the other recovers), or undefined. The resource passes the
+ * answer as an input, so its registration (and its `check`) waits for it.
+ */
+export function declareInProgram(declaration: ProgramDeclaration): Promise<string | undefined> {
+  rememberProgramConfig();
+  declarations().push(declaration);
+  return afterThisTurn().then(async () => {
+    const mine = await coordinatesOf(declaration);
+    if (!mine) return undefined;
+    for (const other of declarations()) {
+      if (other === declaration || other.intent === declaration.intent) continue;
+      const theirs = await coordinatesOf(other);
+      if (theirs && sameAccount(mine, theirs)) return contradictionOf(mine, declaration, other);
+    }
+    return undefined;
+  });
+}
