@@ -69,6 +69,8 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
   const rnd = new Random(seed);
   // Choices added after the first measured runs draw from a second stream, so a seed keeps its life's steps.
   const extra = new Random(seed ^ 0x5bd1e995);
+  // The kill of an update (added later still) draws from a third stream and only adds steps: older seeds keep theirs.
+  const kills = new Random(seed ^ 0x27d4eb2f);
   const steps: Step[] = [];
   const forms: Form[] = rnd.chance(0.3) ? ["transform", "recovered", "reclaimable"] : ["guard", "recovered", "reclaimable"];
   const declared = new Map<string, AccountDecl>();
@@ -150,6 +152,7 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
       else if (e === 7) steps.push({ event: "throttle", times: 1 + rnd.int(4) });
       else if (e === 8) steps.push({ event: "refuseCreate" });
       else steps.push({ event: "clock", hours: 49 });
+      if (kills.chance(0.15)) steps.push({ event: "kill", afterOperations: 1 + kills.int(3) });
     }
   }
   return steps;

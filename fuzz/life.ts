@@ -110,6 +110,8 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
   let stack: FlowStack | undefined;
   let sabotage: string[] = [];
   let faults: string[] = [];
+  /** A kill pending for the next up or destroy (a world event): after how many provider operations. */
+  let kill: number | undefined;
   let commands = 0;
   const violations: Violation[] = [];
   const evidence: string[] = [];
@@ -128,6 +130,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       }
       if (!isCommand(step)) {
         if (step.event === "sabotage") sabotage.push(step.name);
+        else if (step.event === "kill") kill = step.afterOperations;
         else if (step.event === "refuseCreate" || step.event === "throttle" || step.event === "conflicts") faults.push(FAULT_MARK);
         const note = await playEvent(emulator, arm, step);
         if (/\((nothing|already held)/.test(note)) inert.push(index);
@@ -160,7 +163,10 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       const previewWrites = preview ? writesOf(before.requests.slice(beforeCommand.requests.length), beforeCommand.view, before.view) : [];
       for (const name of sabotage) await sabotageAccount(arm, before.view, name);
       sabotage = [];
-      const result = await runCommand(stack, step, config, program);
+      const killAfter = step.command === "up" || step.command === "destroy" ? kill : undefined;
+      if (killAfter !== undefined) kill = undefined;
+      const result = await runCommand(stack, step, config, program, killAfter);
+      const killed = result.trace.some((t) => t.startsWith("killed the update"));
       commands += 1;
       const after = await snapshot(emulator);
       const writes = writesOf(after.requests.slice(before.requests.length), before.view, after.view);
@@ -175,7 +181,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
         stateBefore,
         result,
         preview,
-        injectedFaults: faults.length ? ["RequestDisallowedByPolicy", "RequestConflict", "Throttled"] : [],
+        injectedFaults: [...(faults.length ? ["RequestDisallowedByPolicy", "RequestConflict", "Throttled"] : []), ...(killed ? ["killed midway"] : [])],
       };
       faults = [];
       const found = checkCommand(record, ownership);
@@ -226,16 +232,16 @@ function replaceOf(stack: FlowStack, program: ProgramDecl, step: Command): { rep
   return { ...(replace ? { replace } : {}), ...(target ? { target } : {}) };
 }
 
-async function runCommand(stack: FlowStack, step: Command, config: Record<string, string>, program: ProgramDecl): Promise<RunResult> {
+async function runCommand(stack: FlowStack, step: Command, config: Record<string, string>, program: ProgramDecl, killAfterOperations?: number): Promise<RunResult> {
   switch (step.command) {
     case "preview":
       return stack.preview({ config });
     case "up":
-      return stack.up({ config, refresh: step.refresh, ...replaceOf(stack, program, step) });
+      return stack.up({ config, refresh: step.refresh, ...replaceOf(stack, program, step), killAfterOperations });
     case "refresh":
       return stack.refresh();
     case "destroy":
-      return stack.destroy({ runProgram: step.runProgram ?? false });
+      return stack.destroy({ runProgram: step.runProgram ?? false, killAfterOperations });
   }
 }
 
@@ -323,6 +329,7 @@ async function playEvent(emulator: RunningEmulator, arm: CognitiveServicesManage
       await emulator.control.advanceClock(event.hours * 3600_000);
       return "";
     case "sabotage":
+    case "kill":
       return "";
   }
 }
