@@ -35,6 +35,9 @@ it("a seed always generates the same life, and two seeds differ", () => {
   expect(generateLife(lifeSeed(7, 3), shape)).toEqual(generateLife(lifeSeed(7, 3), shape));
   expect(generateLife(lifeSeed(7, 3), shape)).not.toEqual(generateLife(lifeSeed(7, 4), shape));
   expect(generateLife(lifeSeed(7, 3), shape).filter((s) => "command" in s)).toHaveLength(6);
+  // Runs of nearby seeds play different lives (a seed's own mixing, not `seed ^ index`).
+  const seeds = [7001, 7002, 7003].flatMap((seed) => [0, 1, 2].map((life) => lifeSeed(seed, life)));
+  expect(new Set(seeds).size).toBe(9);
 });
 
 it("reports a live account deleted and purged during a command as a violation of (a), the same on replay", async () => {
