@@ -158,7 +158,8 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
       else if (e === 7) steps.push({ event: "throttle", times: 1 + rnd.int(4) });
       else if (e === 8) steps.push({ event: "refuseCreate" });
       else steps.push({ event: "clock", hours: 49 });
-      if (kills.chance(0.15)) steps.push({ event: "kill", afterOperations: 1 + kills.int(3) });
+      // Mostly at the first operation: most ups of a life make one or two, and a kill past the last is no kill.
+      if (kills.chance(0.15)) steps.push({ event: "kill", afterOperations: kills.chance(0.6) ? 1 : 2 });
     }
   }
   return steps;
