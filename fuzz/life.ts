@@ -6,7 +6,7 @@ import type { RunningEmulator } from "../emulator/server";
 import { FlowStack, type RunResult } from "../harness/engine/flowStack";
 import { installBuiltPackage } from "../harness/installPackage";
 import { type CommandRecord, checkCommand, checkConverged, type Ownership, recordOwnership, type Violation } from "./invariants";
-import { type Command, type Edit, GROUPS, isCommand, isEdit, type ProgramDecl, type Step, type WorldEvent } from "./model";
+import { type Command, type Edit, GROUPS, isCommand, isEdit, NAMES, type ProgramDecl, type Step, type WorldEvent } from "./model";
 import { type Write, viewOf, type WorldView, writesOf } from "./world";
 
 /** The repository root, from the source (fuzz/) or the build (dist/fuzz/). */
@@ -64,6 +64,11 @@ export interface LifeResult {
 
 const ARM_POLL = { updateIntervalInMs: 20 };
 const FAULT_MARK = "fuzz-injected-fault";
+/**
+ * The account names a fuzzed program declares, as the end of a fault's path: the emulator refuses fault patterns
+ * with quantifiers (emulator/faults.ts, unsafeFaultPattern), so `/accounts/[^/]+$` is spelled out by name.
+ */
+const STACK_NAMES = `(${NAMES.join("|")})$`;
 
 /** Applies one edit to the program; an edit of a slot the program does not declare (after shrinking) changes nothing. */
 export function applyEdit(program: ProgramDecl, edit: Edit): ProgramDecl {
@@ -317,13 +322,13 @@ async function playEvent(emulator: RunningEmulator, arm: CognitiveServicesManage
       return "";
     }
     case "conflicts":
-      await emulator.control.addFault({ method: "DELETE", path: "/deletedAccounts/[^/]+$", times: event.count, response: { status: 409, body: { error: { code: "RequestConflict", message: `The request conflicts with the current state (${FAULT_MARK})` } } } });
+      await emulator.control.addFault({ method: "DELETE", path: `/deletedAccounts/${STACK_NAMES}`, times: event.count, response: { status: 409, body: { error: { code: "RequestConflict", message: `The request conflicts with the current state (${FAULT_MARK})` } } } });
       return "";
     case "throttle":
       await emulator.control.addFault({ path: "/providers/Microsoft.CognitiveServices/", times: event.times, response: { status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "Throttled", message: `Too many requests (${FAULT_MARK})` } } } });
       return "";
     case "refuseCreate":
-      await emulator.control.addFault({ method: "PUT", path: "/accounts/[^/]+$", times: 1, response: { status: 403, body: { error: { code: "RequestDisallowedByPolicy", message: `Resource was disallowed by policy (${FAULT_MARK})` } } } });
+      await emulator.control.addFault({ method: "PUT", path: `/accounts/${STACK_NAMES}`, times: 1, response: { status: 403, body: { error: { code: "RequestDisallowedByPolicy", message: `Resource was disallowed by policy (${FAULT_MARK})` } } } });
       return "";
     case "clock":
       await emulator.control.advanceClock(event.hours * 3600_000);

@@ -65,7 +65,10 @@ it("shrinks the bad life to the steps that matter and prints a row that names th
 it("reports nothing when the world changes only between commands", async () => {
   const innocent: Step[] = BAD.filter((s) => !("event" in s && s.event === "sabotage"));
   innocent.splice(5, 0, { event: "deleteAccount", name: "fz-alpha" }, { event: "purgeAccount", name: "fz-alpha" });
+  // Every fault the fuzzer injects is one the emulator accepts (its fault patterns take no quantifiers).
+  innocent.splice(innocent.length - 1, 0, { event: "refuseCreate" }, { event: "conflicts", count: 2 }, { event: "throttle", times: 1 }, { event: "kill", afterOperations: 1 });
   const result = await runLife(ctx.emulator, innocent);
+  expect(result.ran).toBe(innocent.length);
   expect(result.violations).toEqual([]);
   expect(result.commands).toBe(3);
 });
