@@ -1,4 +1,5 @@
 import { generateLife, lifeSeed } from "../fuzz/generate";
+import { type CommandRecord, checkCommand } from "../fuzz/invariants";
 import { runLife } from "../fuzz/life";
 import type { Step } from "../fuzz/model";
 import { flowRow } from "../fuzz/row";
@@ -71,4 +72,24 @@ it("reports nothing when the world changes only between commands", async () => {
   expect(result.ran).toBe(innocent.length);
   expect(result.violations).toEqual([]);
   expect(result.commands).toBe(3);
+});
+
+it("(h) over two RecoveredAccounts of one account: one restore, one of them says restored (the other adopted)", () => {
+  const a1 = { ...account, slot: "a1", resourceName: "a1-recovered" };
+  const empty = { live: [], deleted: [], groups: [] };
+  const record = (outputs: Record<string, unknown>): CommandRecord => ({
+    step: 4,
+    command: { command: "up" },
+    program: { accounts: [account, a1] },
+    applied: { accounts: [] },
+    before: empty,
+    after: empty,
+    writes: [{ action: "restore", name: "fz-alpha", group: "rg-fuzz-a", id: "0123abcd", status: 200 }],
+    stateBefore: [],
+    result: { ok: true, steps: ["a0-recovered", "a1-recovered"].map((name) => ({ op: "create", urn: `urn::${name}`, type: "t", name, keys: [], providerCalled: true, diagnostics: [] })), output: "", diagnostics: [], outputs, durationInMs: 0, trace: [] },
+    injectedFaults: [],
+  });
+  const ownership = () => ({ owned: new Map(), deletedByStack: new Set<string>() });
+  expect(checkCommand(record({ a0_restored: true, a1_restored: false }), ownership())).toEqual([]);
+  expect(checkCommand(record({ a0_restored: false, a1_restored: false }), ownership()).map((v) => `${v.invariant}: ${v.message}`)).toEqual(["h: a0-recovered and a1-recovered (one account 'fz-alpha') say restored 0 time(s); this up restored it 1 time(s)"]);
 });
