@@ -93,3 +93,24 @@ it("(h) over two RecoveredAccounts of one account: one restore, one of them says
   expect(checkCommand(record({ a0_restored: true, a1_restored: false }), ownership())).toEqual([]);
   expect(checkCommand(record({ a0_restored: false, a1_restored: false }), ownership()).map((v) => `${v.invariant}: ${v.message}`)).toEqual(["h: a0-recovered and a1-recovered (one account 'fz-alpha') say restored 0 time(s); this up restored it 1 time(s)"]);
 });
+
+it("(h) of a ReclaimableAccount moved to another group: the purge of its predecessor in the old group is its purge", () => {
+  const moved = { ...account, form: "reclaimable" as const, resourceName: "a0-reclaimable", resourceGroupName: "rg-fuzz-b", ifSoftDeleted: "purge" as const };
+  const live = { id: "0123abcd", name: "fz-alpha", group: "rg-fuzz-a", location: "eastus", subdomain: "fz-alpha" };
+  const record: CommandRecord = {
+    step: 11,
+    command: { command: "up" },
+    program: { accounts: [moved] },
+    applied: { accounts: [{ ...moved, resourceGroupName: "rg-fuzz-a" }] },
+    before: { live: [live], deleted: [], groups: [] },
+    after: { live: [], deleted: [], groups: [] },
+    writes: [
+      { action: "delete", name: "fz-alpha", group: "rg-fuzz-a", id: "0123abcd", status: 200 },
+      { action: "purge", name: "fz-alpha", group: "rg-fuzz-a", location: "eastus", id: "0123abcd", status: 200 },
+    ],
+    stateBefore: [],
+    result: { ok: true, steps: [{ op: "create-replacement", urn: "urn::a0-reclaimable", type: "azure-native:cognitiveservices:Account", name: "a0-reclaimable", keys: [], providerCalled: true, diagnostics: [] }], output: "", diagnostics: [], outputs: { a0_purged: true, a0_restored: false }, durationInMs: 0, trace: [] },
+    injectedFaults: [],
+  };
+  expect(checkCommand(record, { owned: new Map([["0123abcd", "created"]]), deletedByStack: new Set<string>() }).filter((v) => v.invariant === "h")).toEqual([]);
+});
