@@ -300,7 +300,7 @@ export class Deployment {
   /**
    * The snapshot after the run: new states, then old states this run did not take over, in dependency order; the
    * operations a kill left pending, and the base's pending creates, which only an interactive (or
-   * `--clear-pending-creates`) refresh clears (backend/snapshot.go, snap: "we don't want to clear pending CREATE
+   * `--clear-pending-creates`) refresh clears (backend/snapshot.go, SnapshotManager.Snap: "we don't want to clear pending CREATE
    * operations"; cmd/pulumi/operations/refresh.go, 3.260). Other pending operations of the base are dropped.
    */
   snapshot(): Snapshot {
