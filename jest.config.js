@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // tests/soak runs in CI's fuzz step (jest.soak.config.js).
   // tests/packaging packs the package and installs it into fresh projects (minutes): `npm run test:packaging`, run by CI.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/packaging/"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/packaging/", "<rootDir>/tests/soak/"],
   // tsconfig.json's isolatedModules makes ts-jest transpile each file on its own instead of building a
   // program per worker (a fifth of the CPU); `npm run typecheck` checks the whole project.
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
