@@ -1,4 +1,4 @@
-import type { ArmSession, CallOptions, DeletedAccount, LiveAccount } from "./azureSession";
+import type { ArmSession, CallOptions, DeletedAccount, LiveAccount, LiveAccountListed } from "./azureSession";
 import type { AccountCoordinates } from "./inputs";
 import type { DeletedFacts, Held, LiveFacts } from "./planner";
 import { processSlot } from "./processCache";
@@ -58,6 +58,28 @@ export interface Looking {
   restore?: boolean;
 }
 
+/**
+ * The other holder of `customSubDomainName` when a create is planned: a soft-deleted one from the deleted-accounts
+ * listing already read; else a live one from the subscription's live-accounts listing (shared in flight); else, when
+ * no account of the subscription holds it (not even the one at the declared name), Azure's own answer for holders in
+ * other subscriptions (`checkDomainAvailability`, a read exposed as POST: check still never writes).
+ */
+async function otherSubdomainHolder(session: ArmSession, c: AccountCoordinates, subdomain: string, deleted: DeletedAccount[], createPlanned: boolean, options: CallOptions): Promise<Held["subdomainHolder"]> {
+  const atDeclaredName = (a: { accountName: string; resourceGroupName: string }): boolean => sameText(a.accountName, c.accountName) && sameText(a.resourceGroupName, c.resourceGroupName);
+  const holdsIt = (a: { customSubDomainName?: string }): boolean => sameText(a.customSubDomainName, subdomain);
+  const softDeleted = deleted.find((d) => holdsIt(d) && !atDeclaredName(d));
+  if (softDeleted) return { state: "soft-deleted", account: deletedFacts(softDeleted) };
+  if (!createPlanned) return undefined;
+  const live = (await session.listLiveAccounts(options)).filter(holdsIt);
+  const other = live.find((a) => !atDeclaredName(a));
+  if (other) return { state: "live", account: listedFacts(other) };
+  if (live.length || deleted.some(holdsIt)) return undefined; // held at the declared name: the planner's policy handles that account
+  const answer = await session.subdomainAvailability(subdomain, undefined, options);
+  return answer.available ? undefined : { state: "outside", subscriptionId: session.subscriptionId, reason: answer.reason };
+}
+
+const listedFacts = (a: LiveAccountListed): LiveFacts => ({ id: a.id, internalId: a.internalId, accountName: a.accountName, resourceGroupName: a.resourceGroupName, location: a.location, customSubDomainName: a.customSubDomainName });
+
 /** Reads what Azure holds for the planner: the live account at the name, every soft-deleted account of the name in the group, the subdomain's other holder, the group. */
 export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, customSubDomainName: string | undefined, signal: AbortSignal, looking: Looking = {}): Promise<Held> {
   const options = { abortSignal: signal };
@@ -65,12 +87,14 @@ export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, cu
   const [group, listing] = await Promise.all([looking.group ? groupExists(session, c.resourceGroupName, options) : Promise.resolve(undefined), session.listDeletedAccounts(options)]);
   const live = group === false ? undefined : await session.getAccount(c, options);
   const deletedSameName = listing.filter((d) => sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts);
-  const holder = customSubDomainName ? listing.find((d) => sameText(d.customSubDomainName, customSubDomainName) && !(sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName))) : undefined;
+  // A create is planned when no account is live at the name in the declared region (a live one elsewhere is replaced
+  // delete-first): only then is the subdomain's other holder looked up, so flows that create nothing send nothing more.
+  const createPlanned = !live || live.location !== c.location;
   const held: Held = {
     live: live ? liveFacts(c, live) : undefined,
     deletedSameName,
     sameNameElsewhere: listing.filter((d) => sameText(d.accountName, c.accountName) && !sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts),
-    subdomainHolder: holder ? { state: "soft-deleted", account: deletedFacts(holder) } : undefined,
+    subdomainHolder: customSubDomainName ? await otherSubdomainHolder(session, c, customSubDomainName, listing, createPlanned, options) : undefined,
   };
   if (looking.group) held.groupExists = group;
   if (looking.restore && !live && held.groupExists !== false && deletedSameName.some((d) => d.location === c.location)) {
