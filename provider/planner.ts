@@ -214,7 +214,9 @@ function decideRecovery(c: AccountCoordinates, held: Held): Decision {
 function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decision | undefined {
   const holder = held.subdomainHolder;
   if (!holder || !declared.customSubDomainName || !declared.account) return undefined;
-  if (holder.state === "soft-deleted" && isOwned(owned, holder.account)) return undefined;
+  // A holder this stack recorded is its own account: soft-deleted, the predecessor the policy handles; live, the account
+  // a replacement is about to delete (a rename or move keeping the subdomain), which then holds it soft-deleted.
+  if (holder.state !== "outside" && isOwned(owned, holder.account)) return undefined;
   if (holder.state === "soft-deleted" && declared.policy === "guard" && isSameName(declared.account, holder.account)) return undefined;
   if (holder.state === "outside") {
     return {

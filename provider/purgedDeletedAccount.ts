@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type GuardedAccount, purgeBeforeCreateHooks } from "./accountHooks";
+import { guardSubdomainHook, type HookedAccountWatch, watchHookedAccount } from "./guardSubdomain";
 import { runsUnderMocks } from "./programRuntime";
 import { stableProvider } from "./stableProvider";
 export type { PurgedDeletedAccountOutputs } from "./handlers/purgedDeletedAccount";
@@ -64,6 +65,8 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
 
   private readonly guarded: GuardedAccount;
   private hooks?: pulumi.ResourceHookBinding;
+  /** The guarded account's inputs, noted when it is constructed with this guard's hooks (guardSubdomain.ts). */
+  private readonly watch: HookedAccountWatch;
 
   /**
    * Resource hooks to bind to the account this guard protects, so that
@@ -77,19 +80,25 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
    * happen. Empty under `pulumi.runtime.setMocks`, whose monitor has no hooks.
    */
   public get accountHooks(): pulumi.ResourceHookBinding {
-    this.hooks ??= runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
+    if (!this.hooks) {
+      this.hooks = runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
+      // The account constructed with these hooks is built right after this getter runs: note its subdomain for the guard's own hook.
+      watchHookedAccount(this.hooks, this.watch);
+    }
     return this.hooks;
   }
 
   constructor(name: string, args: PurgedDeletedAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    const watch: HookedAccountWatch = { seen: false };
     super(
       purgedDeletedAccountProvider,
       name,
       { ...args, purged: undefined, pendingPurge: undefined, deletedAccountId: undefined, deletionDate: undefined, scheduledPurgeDate: undefined, owned: undefined },
-      opts,
+      runsUnderMocks() ? opts : { ...opts, hooks: { ...opts?.hooks, beforeCreate: [...(opts?.hooks?.beforeCreate ?? []), guardSubdomainHook(name, watch)] } },
       "cognitive-reclaim",
       "PurgedDeletedAccount",
     );
+    this.watch = watch;
     this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes, owned: this.owned };
   }
 }

@@ -160,9 +160,13 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       const policy = policyValue as IfSoftDeleted;
       const subdomain = news.customSubDomainName === UNKNOWN ? undefined : (news.customSubDomainName as string | undefined);
       const verdict = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
-        const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { group: true, restore: policy === "recover" });
+        const session = await armSession(c.subscriptionId);
+        const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
         const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
-        const decision = decide(declared, held, { identities: [] });
+        // A replacement's check comes again without olds, after its diff handed over what the old policy recorded
+        // (pulumi/pulumi pkg/resource/deploy/step_generator.go: "recompute the default values", Check with no olds): the
+        // account live at the old coordinates is this stack's own, whose subdomain the replacement frees.
+        const decision = decide(declared, held, { identities: await inheritedIdentities("policy", session, c, run.signal) });
         return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
       });
       if (verdict?.failure) failures.push({ property: verdict.property === "resourceGroupName" ? "resourceGroupName" : "ifSoftDeleted", reason: verdict.failure });
