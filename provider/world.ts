@@ -1,6 +1,7 @@
 import type { ArmSession, CallOptions, DeletedAccount, LiveAccount, LiveAccountListed } from "./azureSession";
 import type { AccountCoordinates } from "./inputs";
 import type { DeletedFacts, Held, LiveFacts } from "./planner";
+import { report } from "./lifecycle";
 import { processSlot } from "./processCache";
 import { unmetPrerequisites } from "./recovery";
 
@@ -74,7 +75,13 @@ async function otherSubdomainHolder(session: ArmSession, c: AccountCoordinates, 
   const other = live.find((a) => !atDeclaredName(a));
   if (other) return { state: "live", account: listedFacts(other) };
   if (live.length || deleted.some(holdsIt)) return undefined; // held at the declared name: the planner's policy handles that account
-  const answer = await session.subdomainAvailability(subdomain, undefined, options);
+  // Another tenant's hold is the rare case: a check Azure does not answer (its action not granted, an older cloud) leaves
+  // the create to Azure, as before this check existed, rather than fail a deployment that would succeed.
+  const answer: { available: boolean; reason?: string } = await session.subdomainAvailability(subdomain, undefined, options).catch((error: unknown) => {
+    if (options.abortSignal?.aborted) throw error;
+    report(`could not ask Azure whether customSubDomainName '${subdomain}' is available (${(error as Error).message}); the create will tell`);
+    return { available: true };
+  });
   return answer.available ? undefined : { state: "outside", subscriptionId: session.subscriptionId, reason: answer.reason };
 }
 
