@@ -7,7 +7,7 @@ import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type Resol
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
 import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, sentenceOf } from "../planner";
-import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
+import { handOver, inheritedIdentities, predecessorOf, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
 import type { ArmSession } from "../azureSession";
@@ -163,10 +163,13 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
         const session = await armSession(c.subscriptionId);
         const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
         const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
-        // A replacement's check comes again without olds, after its diff handed over what the old policy recorded
+        // A replacement's check comes again without olds, after its diff handed over the old coordinates
         // (pulumi/pulumi pkg/resource/deploy/step_generator.go: "recompute the default values", Check with no olds): the
-        // account live at the old coordinates is this stack's own, whose subdomain the replacement frees.
-        const decision = decide(declared, held, { identities: await inheritedIdentities("policy", session, c, run.signal) });
+        // account live there is this stack's own, whose subdomain the replacement frees. Only that live account counts
+        // here: what the old policy recorded decides nothing at preview (an account deleted out of band is not "own").
+        const old = predecessorOf("policy", c);
+        const predecessor = old ? await session.getAccount({ ...old, subscriptionId: session.subscriptionId }, { abortSignal: run.signal }) : undefined;
+        const decision = decide(declared, held, { identities: withIdentity([], [predecessor]) });
         return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
       });
       if (verdict?.failure) failures.push({ property: verdict.property === "resourceGroupName" ? "resourceGroupName" : "ifSoftDeleted", reason: verdict.failure });
