@@ -65,13 +65,13 @@ export interface Looking {
  * no account of the subscription holds it (not even the one at the declared name), Azure's own answer for holders in
  * other subscriptions (`checkDomainAvailability`, a read exposed as POST: check still never writes).
  */
-async function otherSubdomainHolder(session: ArmSession, c: AccountCoordinates, subdomain: string, deleted: DeletedAccount[], createPlanned: boolean, options: CallOptions): Promise<Held["subdomainHolder"]> {
+async function otherSubdomainHolder(session: ArmSession, c: AccountCoordinates, subdomain: string, deleted: DeletedAccount[], liveListing: Promise<LiveAccountListed[]> | undefined, options: CallOptions): Promise<Held["subdomainHolder"]> {
   const atDeclaredName = (a: { accountName: string; resourceGroupName: string }): boolean => sameText(a.accountName, c.accountName) && sameText(a.resourceGroupName, c.resourceGroupName);
   const holdsIt = (a: { customSubDomainName?: string }): boolean => sameText(a.customSubDomainName, subdomain);
   const softDeleted = deleted.find((d) => holdsIt(d) && !atDeclaredName(d));
   if (softDeleted) return { state: "soft-deleted", account: deletedFacts(softDeleted) };
-  if (!createPlanned) return undefined;
-  const live = (await session.listLiveAccounts(options)).filter(holdsIt);
+  if (!liveListing) return undefined;
+  const live = (await liveListing).filter(holdsIt);
   const other = live.find((a) => !atDeclaredName(a));
   if (other) return { state: "live", account: listedFacts(other) };
   if (live.length || deleted.some(holdsIt)) return undefined; // held at the declared name: the planner's policy handles that account
@@ -91,17 +91,21 @@ const listedFacts = (a: LiveAccountListed): LiveFacts => ({ id: a.id, internalId
 export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, customSubDomainName: string | undefined, signal: AbortSignal, looking: Looking = {}): Promise<Held> {
   const options = { abortSignal: signal };
   // The group first when asked: an account in a missing group is not live, and its GET would only report the 404.
+  // With a subdomain, the subscription's live accounts are read alongside (one listing per moment, shared in flight), so
+  // the create's look-up of a live holder costs no round trip of its own.
+  const liveListing = customSubDomainName ? session.listLiveAccounts(options) : undefined;
+  liveListing?.catch(() => undefined); // awaited below only when a create is planned; its failure then is reported there
   const [group, listing] = await Promise.all([looking.group ? groupExists(session, c.resourceGroupName, options) : Promise.resolve(undefined), session.listDeletedAccounts(options)]);
   const live = group === false ? undefined : await session.getAccount(c, options);
   const deletedSameName = listing.filter((d) => sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts);
   // A create is planned when no account is live at the name in the declared region (a live one elsewhere is replaced
-  // delete-first): only then is the subdomain's other holder looked up, so flows that create nothing send nothing more.
+  // delete-first): only then is a live holder or Azure's availability check looked at.
   const createPlanned = !live || live.location !== c.location;
   const held: Held = {
     live: live ? liveFacts(c, live) : undefined,
     deletedSameName,
     sameNameElsewhere: listing.filter((d) => sameText(d.accountName, c.accountName) && !sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts),
-    subdomainHolder: customSubDomainName ? await otherSubdomainHolder(session, c, customSubDomainName, listing, createPlanned, options) : undefined,
+    subdomainHolder: customSubDomainName ? await otherSubdomainHolder(session, c, customSubDomainName, listing, createPlanned ? liveListing : undefined, options) : undefined,
   };
   if (looking.group) held.groupExists = group;
   if (looking.restore && !live && held.groupExists !== false && deletedSameName.some((d) => d.location === c.location)) {
