@@ -3,8 +3,10 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // tests/soak runs in CI's fuzz step (jest.soak.config.js).
   // tests/packaging packs the package and installs it into fresh projects (minutes): `npm run test:packaging`, run by CI.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/packaging/"],
+  // tests/soak and the component package's suites (jest.languages.config.js) run in CI steps of their own.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/packaging/", "<rootDir>/tests/soak/", "<rootDir>/tests/remoteComponents.test.ts", "<rootDir>/tests/languageExamples.test.ts"],
   // tsconfig.json's isolatedModules makes ts-jest transpile each file on its own instead of building a
   // program per worker (a fifth of the CPU); `npm run typecheck` checks the whole project.
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },

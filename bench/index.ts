@@ -7,7 +7,7 @@ import { type RunningEmulator, startEmulator } from "../emulator/server";
 import { installBuiltPackage } from "../harness/installPackage";
 import { runProgram } from "../harness/program";
 import { ProviderHost, urnOf } from "../harness/providerHost";
-import type { PurgedDeletedAccount as Guard } from "../provider";
+import type { PurgedDeletedAccount as Guard, SoftDeletePolicy as Policy } from "../provider";
 
 /**
  * `npm run bench`: speed, scale and cost, all through Pulumi's provider host
@@ -304,6 +304,52 @@ async function previewCost(emulator: RunningEmulator): Promise<void> {
   }
 }
 
+const POLICY_TYPE = "pulumi-nodejs:dynamic/cognitive-reclaim:SoftDeletePolicy";
+let policyProvider = "";
+async function serializedPolicyProvider(): Promise<string> {
+  if (!policyProvider) {
+    await serializedProvider(); // installs the package
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed copy, as a user's program loads it
+    const { SoftDeletePolicy } = require(join(ROOT, "node_modules", "pulumi-cognitive-reclaim")) as { SoftDeletePolicy: typeof Policy };
+    const [registered] = await runProgram(() => ({ p: new SoftDeletePolicy("p", { accountName: "bench", location: LOCATION, resourceGroupName: GROUP }) }), { allowedTypes: [POLICY_TYPE] });
+    policyProvider = String(registered.inputs.__provider);
+  }
+  return policyProvider;
+}
+
+/**
+ * Preview of 200 new ReclaimableAccounts (their policies' Check), each with a customSubDomainName: besides the
+ * account's GET, the lookups of one moment (the group, the deleted-accounts list, the live-accounts list) are shared,
+ * and Azure's checkDomainAvailability is asked once per account whose subdomain no account of the subscription holds.
+ */
+async function previewCostWithSubdomains(emulator: RunningEmulator): Promise<void> {
+  const count = 200;
+  await emulator.control.reset();
+  const names = Array.from({ length: count }, (_, i) => `s${i}`);
+  await seedDeleted(emulator, names.slice(0, count / 2));
+  const h = await host(emulator);
+  const text = await serializedPolicyProvider();
+  const news = (name: string) => ({ __provider: text, accountName: name, location: LOCATION, resourceGroupName: GROUP, ifSoftDeleted: "purge", customSubDomainName: `${name}-sub` });
+  try {
+    await h.check(urnOf(POLICY_TYPE, "warm"), {}, news("warm"));
+    await emulator.control.clearRequests();
+    const started = performance.now();
+    await Promise.all(names.map((name) => h.check(urnOf(POLICY_TYPE, name), {}, news(name))));
+    const wall = performance.now() - started;
+    const arm = (await emulator.control.requests()).filter((r) => r.kind === "arm");
+    const shared = arm.filter((r) => /\/(deletedAccounts|accounts)$|\/resourcegroups\/[^/]+$/i.test(r.path)).length;
+    const perAccount = (arm.length - shared) / count;
+    figures.push({
+      name: `preview: Check for ${count} new ReclaimableAccounts with subdomains`,
+      value: `${ms(wall)} (${arm.length} lookups: ${perAccount.toFixed(1)} per account, ${shared} shared)`,
+      target: "< 2000 ms, <= 2 per account (GET, checkDomainAvailability) + shared lists",
+      holds: wall < 2000 && perAccount <= 2,
+    });
+  } finally {
+    await h.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const emulator = await startEmulator();
   const started = Date.now();
@@ -317,6 +363,7 @@ async function main(): Promise<void> {
     if (!only || only === "tokens") await tokenRequests(emulator);
     if (!only || only === "scale") await scale(emulator);
     if (!only || only === "preview") await previewCost(emulator);
+    if (!only || only === "preview") await previewCostWithSubdomains(emulator);
   } finally {
     await emulator.stop();
   }

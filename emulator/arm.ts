@@ -78,6 +78,16 @@ export const ROUTES: readonly Route[] = [
     methods: { GET: listAccountsByGroup },
   },
   {
+    pattern: new RegExp(`^/subscriptions/${SEG}/${COGNITIVE}/accounts$`, "i"),
+    apiVersions: COGNITIVE_API_VERSIONS,
+    methods: { GET: listAccountsBySubscription },
+  },
+  {
+    pattern: new RegExp(`^/subscriptions/${SEG}/${COGNITIVE}/checkdomainavailability$`, "i"),
+    apiVersions: COGNITIVE_API_VERSIONS,
+    methods: { POST: checkDomainAvailability },
+  },
+  {
     pattern: new RegExp(`^/subscriptions/${SEG}/resourcegroups/${SEG}/${COGNITIVE}/accounts/${SEG}$`, "i"),
     apiVersions: COGNITIVE_API_VERSIONS,
     methods: { GET: getAccount, PUT: putAccount, DELETE: deleteAccount },
@@ -217,6 +227,44 @@ function listAccountsByGroup(state: StoreState, req: ArmRequest, [sub, rg]: stri
     .filter((a) => groupKey(a.subscriptionId, a.resourceGroupName) === groupKey(sub, rg))
     .map((a) => accountBody(a, req.now));
   return { status: 200, body: { value } };
+}
+
+/** The subscription's live accounts, every group and region, paged with an opaque `$skiptoken` like the deleted-accounts list. */
+function listAccountsBySubscription(state: StoreState, req: ArmRequest, [sub]: string[]): WireResponse {
+  const accounts = Object.values(state.accounts)
+    .filter((a) => a.subscriptionId.toLowerCase() === sub.toLowerCase())
+    .sort((a, b) => gatheredOrder(accountKey(a.subscriptionId, a.resourceGroupName, a.name)).localeCompare(gatheredOrder(accountKey(b.subscriptionId, b.resourceGroupName, b.name))));
+  const skip = offsetOf(req.query.get("$skiptoken"));
+  const pageSize = Math.max(1, state.settings.pageSize);
+  const apiVersion = String(req.query.get("api-version"));
+  const value = accounts.slice(skip, skip + pageSize).map((a) => accountBody(a, req.now));
+  const next = skip + pageSize < accounts.length
+    ? { nextLink: `${req.baseUrl}/subscriptions/${sub}/providers/Microsoft.CognitiveServices/accounts?api-version=${apiVersion}&%24skiptoken=${skipToken(skip + pageSize)}` }
+    : {};
+  return { status: 200, body: { value, ...next } };
+}
+
+/**
+ * `POST .../checkDomainAvailability`: a read that Azure exposes as POST. A subdomain is unique across Azure, so the
+ * answer covers every holder the emulator holds, live or soft-deleted, in any subscription (it names none).
+ */
+function checkDomainAvailability(state: StoreState, req: ArmRequest): WireResponse {
+  const body = (req.body ?? {}) as { subdomainName?: unknown; type?: unknown; kind?: unknown };
+  if (typeof body.subdomainName !== "string" || !body.subdomainName) return armError(400, "InvalidRequestContent", "The request content was invalid: 'subdomainName' is required.");
+  if (typeof body.type !== "string" || body.type.toLowerCase() !== "microsoft.cognitiveservices/accounts") {
+    return armError(400, "InvalidResourceType", `The resource type '${String(body.type)}' is not supported; use 'Microsoft.CognitiveServices/accounts'.`);
+  }
+  const held = subdomainHolder(state, body.subdomainName) !== undefined;
+  return {
+    status: 200,
+    body: {
+      isSubdomainAvailable: !held,
+      reason: held ? `Sub domain name '${body.subdomainName}' is already used. Please pick a different name.` : null,
+      subdomainName: body.subdomainName,
+      type: body.type,
+      ...(typeof body.kind === "string" ? { kind: body.kind } : {}),
+    },
+  };
 }
 
 /**

@@ -24,10 +24,16 @@ export class Random {
   }
 }
 
-/** The seed of one life of a run: lives of one run differ, and life i of seed s is the same wherever it runs. */
+/**
+ * The seed of one life of a run: lives of one run differ, and life i of seed s is the same wherever it runs.
+ * The run's seed is mixed on its own before the index joins it: mixing `seed ^ (index + 1)` made runs of nearby
+ * seeds replay each other's lives (life 0 of seed 7001 was life 1 of seed 7002: three seeds of three lives ran
+ * five distinct lives).
+ */
 export function lifeSeed(seed: number, index: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (index + 1), 0x85ebca6b) >>> 0;
+  let h = Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  h = Math.imul(h ^ (index + 1), 0xc2b2ae35) >>> 0;
   return (h ^ (h >>> 13)) >>> 0;
 }
 
@@ -69,6 +75,8 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
   const rnd = new Random(seed);
   // Choices added after the first measured runs draw from a second stream, so a seed keeps its life's steps.
   const extra = new Random(seed ^ 0x5bd1e995);
+  // The kill of an update (added later still) draws from a third stream and only adds steps: older seeds keep theirs.
+  const kills = new Random(seed ^ 0x27d4eb2f);
   const steps: Step[] = [];
   const forms: Form[] = rnd.chance(0.3) ? ["transform", "recovered", "reclaimable"] : ["guard", "recovered", "reclaimable"];
   const declared = new Map<string, AccountDecl>();
@@ -150,6 +158,8 @@ export function generateLife(seed: number, shape: LifeShape): Step[] {
       else if (e === 7) steps.push({ event: "throttle", times: 1 + rnd.int(4) });
       else if (e === 8) steps.push({ event: "refuseCreate" });
       else steps.push({ event: "clock", hours: 49 });
+      // Mostly at the first operation: most ups of a life make one or two, and a kill past the last is no kill.
+      if (kills.chance(0.15)) steps.push({ event: "kill", afterOperations: kills.chance(0.6) ? 1 : 2 });
     }
   }
   return steps;

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { startEmulator } from "../emulator/server";
 import { generateLife, lifeSeed } from "./generate";
 import { type Violation } from "./invariants";
@@ -25,6 +25,8 @@ interface Args {
   /** Run each life in a seeded legal step order (the life's seed), or the harness's one fixed order. */
   orders: boolean;
   only?: number;
+  /** A file of steps to play as the only life (a printed row's `steps`, as JSON: an array, or `{ steps, orderSeed }`). */
+  replay?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,7 +48,11 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--life") args.only = value();
     else if (flag === "--verbose" || flag === "-v") args.verbose = true;
     else if (flag === "--fixed-order") args.orders = false;
-    else throw new Error(`unknown flag '${flag}': use --seed S, --lives N, --commands C (per life), --shrink-runs R, --shrink-minutes M, --no-shrink, --life-timeout SECONDS, --life I (run only life I), --fixed-order, --verbose`);
+    else if (flag === "--replay") {
+      args.replay = argv[++i];
+      if (!args.replay) throw new Error("--replay needs a file: a JSON array of steps, or { steps, orderSeed } (a printed flow row's steps)");
+    }
+    else throw new Error(`unknown flag '${flag}': use --seed S, --lives N, --replay FILE, --commands C (per life), --shrink-runs R, --shrink-minutes M, --no-shrink, --life-timeout SECONDS, --life I (run only life I), --fixed-order, --verbose`);
   }
   return args;
 }
@@ -63,12 +69,14 @@ async function main(): Promise<number> {
   const failures = new Map<string, number>();
   const started = Date.now();
   try {
-    for (let i = 0; i < args.lives; i++) {
-      if (args.only !== undefined && i !== args.only) continue;
+    const replayed = args.replay === undefined ? undefined : readReplay(args.replay);
+    for (let i = 0; i < (replayed ? 1 : args.lives); i++) {
+      if (!replayed && args.only !== undefined && i !== args.only) continue;
       const seed = lifeSeed(args.seed, i);
-      const steps = generateLife(seed, { commands: args.commands });
-      out(`life ${i} (seed ${args.seed}): ${steps.length} steps`);
-      const options = { programDir, deadlineMs: args.lifeTimeoutMs, log: args.verbose ? out : undefined, orderSeed: args.orders ? seed : undefined };
+      const steps = replayed?.steps ?? generateLife(seed, { commands: args.commands });
+      const orderSeed = replayed ? replayed.orderSeed : args.orders ? seed : undefined;
+      out(replayed ? `life ${i} (replay of ${args.replay}): ${steps.length} steps` : `life ${i} (seed ${args.seed}): ${steps.length} steps`);
+      const options = { programDir, deadlineMs: args.lifeTimeoutMs, log: args.verbose ? out : undefined, orderSeed };
       const result = await runLife(emulator, steps, options);
       lives += 1;
       commands += result.commands;
@@ -94,6 +102,14 @@ async function main(): Promise<number> {
   return violations > 0 ? 1 : 0;
 }
 
+/** The steps of `--replay FILE`: a JSON array of steps, or a row's `{ steps, orderSeed }`. */
+function readReplay(file: string): { steps: Step[]; orderSeed?: number } {
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Step[] | { steps: Step[]; orderSeed?: number };
+  const replay = Array.isArray(parsed) ? { steps: parsed } : parsed;
+  if (!Array.isArray(replay.steps) || !replay.steps.length) throw new Error(`--replay ${file}: expected a JSON array of steps or { steps: [...], orderSeed }, found no steps`);
+  return replay;
+}
+
 async function report(args: Args, life: number, orderSeed: number | undefined, steps: Step[], result: LifeResult, replay: (steps: Step[], converge: boolean) => Promise<LifeResult>, out: (line: string) => void): Promise<void> {
   for (const v of result.violations) out(`  VIOLATION (${v.invariant}) at step ${v.step} [${describeStep(steps[v.step])}]: ${v.message}`);
   for (const e of result.evidence) out(e.split("\n").map((l) => `    | ${l}`).join("\n"));
@@ -107,7 +123,7 @@ async function report(args: Args, life: number, orderSeed: number | undefined, s
     }, { maxRuns: args.shrinkRuns, deadlineMs: args.shrinkMinutes * 60_000, inert: result.inert });
     out(`  shrunk from ${played.length} to ${shrunk.steps.length} steps in ${shrunk.runs} replays`);
   }
-  out(`  flow row (replay: npm run fuzz -- --seed ${args.seed} --life ${life} --lives ${life + 1}):`);
+  out(`  flow row (replay: npm run fuzz -- ${args.replay === undefined ? `--seed ${args.seed} --life ${life} --lives ${life + 1}` : `--replay ${args.replay}`}):`);
   out(flowRow(args.seed, life, shrunk.steps, shrunk.violations ?? result.violations, orderSeed).split("\n").map((l) => `    ${l}`).join("\n"));
 }
 

@@ -6,7 +6,7 @@ import type { RunningEmulator } from "../emulator/server";
 import { FlowStack, type RunResult } from "../harness/engine/flowStack";
 import { installBuiltPackage } from "../harness/installPackage";
 import { type CommandRecord, checkCommand, checkConverged, type Ownership, recordOwnership, type Violation } from "./invariants";
-import { type Command, type Edit, GROUPS, isCommand, isEdit, type ProgramDecl, type Step, type WorldEvent } from "./model";
+import { type Command, type Edit, GROUPS, isCommand, isEdit, NAMES, type ProgramDecl, type Step, type WorldEvent } from "./model";
 import { type Write, viewOf, type WorldView, writesOf } from "./world";
 
 /** The repository root, from the source (fuzz/) or the build (dist/fuzz/). */
@@ -64,6 +64,11 @@ export interface LifeResult {
 
 const ARM_POLL = { updateIntervalInMs: 20 };
 const FAULT_MARK = "fuzz-injected-fault";
+/**
+ * The account names a fuzzed program declares, as the end of a fault's path: the emulator refuses fault patterns
+ * with quantifiers (emulator/faults.ts, unsafeFaultPattern), so `/accounts/[^/]+$` is spelled out by name.
+ */
+const STACK_NAMES = `(${NAMES.join("|")})$`;
 
 /** Applies one edit to the program; an edit of a slot the program does not declare (after shrinking) changes nothing. */
 export function applyEdit(program: ProgramDecl, edit: Edit): ProgramDecl {
@@ -110,6 +115,8 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
   let stack: FlowStack | undefined;
   let sabotage: string[] = [];
   let faults: string[] = [];
+  /** A kill pending for the next up or destroy (a world event): after how many provider operations. */
+  let kill: number | undefined;
   let commands = 0;
   const violations: Violation[] = [];
   const evidence: string[] = [];
@@ -128,6 +135,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       }
       if (!isCommand(step)) {
         if (step.event === "sabotage") sabotage.push(step.name);
+        else if (step.event === "kill") kill = step.afterOperations;
         else if (step.event === "refuseCreate" || step.event === "throttle" || step.event === "conflicts") faults.push(FAULT_MARK);
         const note = await playEvent(emulator, arm, step);
         if (/\((nothing|already held)/.test(note)) inert.push(index);
@@ -160,7 +168,10 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
       const previewWrites = preview ? writesOf(before.requests.slice(beforeCommand.requests.length), beforeCommand.view, before.view) : [];
       for (const name of sabotage) await sabotageAccount(arm, before.view, name);
       sabotage = [];
-      const result = await runCommand(stack, step, config, program);
+      const killAfter = step.command === "up" || step.command === "destroy" ? kill : undefined;
+      if (killAfter !== undefined) kill = undefined;
+      const result = await runCommand(stack, step, config, program, killAfter);
+      const killed = result.trace.some((t) => t.startsWith("killed the update"));
       commands += 1;
       const after = await snapshot(emulator);
       const writes = writesOf(after.requests.slice(before.requests.length), before.view, after.view);
@@ -175,7 +186,7 @@ export async function runLife(emulator: RunningEmulator, steps: Step[], options:
         stateBefore,
         result,
         preview,
-        injectedFaults: faults.length ? ["RequestDisallowedByPolicy", "RequestConflict", "Throttled"] : [],
+        injectedFaults: [...(faults.length ? ["RequestDisallowedByPolicy", "RequestConflict", "Throttled"] : []), ...(killed ? ["killed midway"] : [])],
       };
       faults = [];
       const found = checkCommand(record, ownership);
@@ -226,16 +237,16 @@ function replaceOf(stack: FlowStack, program: ProgramDecl, step: Command): { rep
   return { ...(replace ? { replace } : {}), ...(target ? { target } : {}) };
 }
 
-async function runCommand(stack: FlowStack, step: Command, config: Record<string, string>, program: ProgramDecl): Promise<RunResult> {
+async function runCommand(stack: FlowStack, step: Command, config: Record<string, string>, program: ProgramDecl, killAfterOperations?: number): Promise<RunResult> {
   switch (step.command) {
     case "preview":
       return stack.preview({ config });
     case "up":
-      return stack.up({ config, refresh: step.refresh, ...replaceOf(stack, program, step) });
+      return stack.up({ config, refresh: step.refresh, ...replaceOf(stack, program, step), killAfterOperations });
     case "refresh":
       return stack.refresh();
     case "destroy":
-      return stack.destroy({ runProgram: step.runProgram ?? false });
+      return stack.destroy({ runProgram: step.runProgram ?? false, killAfterOperations });
   }
 }
 
@@ -311,18 +322,19 @@ async function playEvent(emulator: RunningEmulator, arm: CognitiveServicesManage
       return "";
     }
     case "conflicts":
-      await emulator.control.addFault({ method: "DELETE", path: "/deletedAccounts/[^/]+$", times: event.count, response: { status: 409, body: { error: { code: "RequestConflict", message: `The request conflicts with the current state (${FAULT_MARK})` } } } });
+      await emulator.control.addFault({ method: "DELETE", path: `/deletedAccounts/${STACK_NAMES}`, times: event.count, response: { status: 409, body: { error: { code: "RequestConflict", message: `The request conflicts with the current state (${FAULT_MARK})` } } } });
       return "";
     case "throttle":
       await emulator.control.addFault({ path: "/providers/Microsoft.CognitiveServices/", times: event.times, response: { status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "Throttled", message: `Too many requests (${FAULT_MARK})` } } } });
       return "";
     case "refuseCreate":
-      await emulator.control.addFault({ method: "PUT", path: "/accounts/[^/]+$", times: 1, response: { status: 403, body: { error: { code: "RequestDisallowedByPolicy", message: `Resource was disallowed by policy (${FAULT_MARK})` } } } });
+      await emulator.control.addFault({ method: "PUT", path: `/accounts/${STACK_NAMES}`, times: 1, response: { status: 403, body: { error: { code: "RequestDisallowedByPolicy", message: `Resource was disallowed by policy (${FAULT_MARK})` } } } });
       return "";
     case "clock":
       await emulator.control.advanceClock(event.hours * 3600_000);
       return "";
     case "sabotage":
+    case "kill":
       return "";
   }
 }

@@ -73,6 +73,8 @@ export type WorldEvent =
   | { event: "throttle"; times: number }
   | { event: "refuseCreate" }
   | { event: "clock"; hours: number }
+  /** The next up or destroy is killed (SIGKILL of the CLI) as its k-th provider Create, Update or Delete returns (harness: `killAfterOperations`). */
+  | { event: "kill"; afterOperations: number }
   /** The fuzzer's own self-test only: the next command's window contains a delete and purge of this live account by someone else. */
   | { event: "sabotage"; name: string };
 

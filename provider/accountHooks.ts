@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
-import { type InputName, normalizeLocation, type ResolvedInputs, RULES } from "./inputs";
+import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
 import { type Asker, decide, type Decision, type Declared, type Identity, type Owned, type Policy, purgesOf, sentenceOf } from "./planner";
-import { knownValue, rememberProgramConfig, tell } from "./programRuntime";
+import { isKnownNow, knownValue, rememberProgramConfig, tell } from "./programRuntime";
 import { purgeDecided } from "./purge";
 import { revealHookInputs } from "./secrets";
 import { defaultSubscriptionId } from "./settings";
@@ -222,6 +222,14 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
     held: await lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }),
   }));
   if (!found) return;
+  const holder = found.held.subdomainHolder;
+  if (holder?.state === "live" && !(await isKnownNow(guarded.owned))) {
+    // The policy or guard is created or replaced in this update, so what the stack recorded is not known here: the live
+    // holder may be this stack's own account, which a replacement (a rename or move keeping the subdomain) deletes before
+    // the create. Up refuses it right before the create if it is still live then, before any purge of the hooks.
+    found.held.subdomainHolder = undefined;
+    tell(`${guarded.name}: customSubDomainName '${declared.customSubDomainName}' is held by live account ${describeAccount({ ...c, accountName: holder.account.accountName, resourceGroupName: holder.account.resourceGroupName, location: holder.account.location })} (${holder.account.id}): unless this update's replacement deletes it (this stack's own account), up fails right before the create of account '${c.accountName}', having purged nothing`);
+  }
   const owned = { identities: [...((await knownValue(guarded.owned)) ?? []), ...(found.held.live ? [{ id: found.held.live.id, internalId: found.held.live.internalId }] : [])] };
   const decision = decide(declared, found.held, owned);
   if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentenceOf(declared, decision)}`);

@@ -90,6 +90,12 @@ export interface LiveAccount {
   customSubDomainName?: string;
 }
 
+/** A live account as the subscription's list gives it: where it is, and the subdomain it holds. */
+export interface LiveAccountListed extends LiveAccount {
+  accountName: string;
+  resourceGroupName: string;
+}
+
 export interface CallOptions {
   abortSignal?: AbortSignal;
 }
@@ -102,6 +108,13 @@ export interface ArmSession {
    */
   getDeletedAccount(c: AccountCoordinates, options?: CallOptions): Promise<DeletedAccountDetails | undefined>;
   listDeletedAccounts(options?: CallOptions): Promise<DeletedAccount[]>;
+  /** The subscription's live accounts (every group and region, every page), one listing in flight shared by every caller. */
+  listLiveAccounts(options?: CallOptions): Promise<LiveAccountListed[]>;
+  /**
+   * Whether Azure would give this `customSubDomainName` to a new account (`checkDomainAvailability`): a read that
+   * Azure exposes as a POST, so check may send it (it never writes). It answers for holders in any subscription.
+   */
+  subdomainAvailability(subdomainName: string, kind: string | undefined, options?: CallOptions): Promise<{ available: boolean; reason?: string }>;
   /**
    * Purges this soft-deleted account, as `getDeletedAccount` found it (the
    * request uses Azure's own spelling of its location); resolves when the
@@ -358,6 +371,37 @@ async function listingOf(client: CognitiveServicesManagementClient, options?: Ca
   ]);
 }
 
+/**
+ * The subscription's live accounts, every page, shared in flight like {@link listingOf}: a preview of many
+ * accounts with subdomains reads the list once per moment, not once per account.
+ */
+async function liveListingOf(client: CognitiveServicesManagementClient, options?: CallOptions): Promise<Account[]> {
+  const listings = processSlot("liveAccountListings", () => new WeakMap<CognitiveServicesManagementClient, Promise<Account[]>>());
+  let listing = listings.get(client);
+  if (!listing) {
+    listing = (async () => {
+      const all: Account[] = [];
+      for await (const raw of client.accounts.list()) all.push(raw);
+      return all;
+    })().finally(() => listings.delete(client));
+    listings.set(client, listing);
+  }
+  const signal = options?.abortSignal;
+  if (!signal) return listing;
+  return Promise.race([
+    listing,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    }),
+  ]);
+}
+
+function toListedLiveAccount(raw: Account): LiveAccountListed {
+  const parsed = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)$/i.exec(raw.id ?? "");
+  return { ...toLiveAccount(raw), accountName: parsed?.[2] ?? raw.name ?? "", resourceGroupName: parsed?.[1] ?? "" };
+}
+
 function createSession(client: CognitiveServicesManagementClient, subscriptionId: string, endpoint: string): ArmSession {
   /** A GET through the client's own pipeline (token, retries) for resource types this SDK has no client for. */
   const getJson = async (path: string, apiVersion: string, options?: CallOptions): Promise<{ status: number; body: unknown }> => {
@@ -396,6 +440,13 @@ function createSession(client: CognitiveServicesManagementClient, subscriptionId
         all.push(account);
       }
       return all;
+    },
+    async listLiveAccounts(options) {
+      return (await liveListingOf(client, options)).map(toListedLiveAccount);
+    },
+    async subdomainAvailability(subdomainName, kind, options) {
+      const answer = await client.checkDomainAvailability(subdomainName, "Microsoft.CognitiveServices/accounts", { kind, abortSignal: options?.abortSignal });
+      return { available: answer.isSubdomainAvailable !== false, ...(answer.reason ? { reason: answer.reason } : {}) };
     },
     async purgeDeletedAccount(deleted, options) {
       let status = 0;

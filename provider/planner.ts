@@ -69,8 +69,11 @@ export interface Held {
   live?: LiveFacts;
   /** Soft-deleted accounts of the declared name in the declared group, in every region. */
   deletedSameName: DeletedFacts[];
-  /** Another account (soft-deleted or live) holding the declared `customSubDomainName`. */
-  subdomainHolder?: { state: "soft-deleted"; account: DeletedFacts } | { state: "live"; account: LiveFacts };
+  /**
+   * Another account holding the declared `customSubDomainName`: soft-deleted or live in this subscription, or
+   * (`outside`) one Azure's `checkDomainAvailability` reports while no account of this subscription holds it.
+   */
+  subdomainHolder?: { state: "soft-deleted"; account: DeletedFacts } | { state: "live"; account: LiveFacts } | { state: "outside"; subscriptionId: string; reason?: string };
   /** Soft-deleted accounts of the declared name in other groups of the subscription (named in a refusal's hint). */
   sameNameElsewhere?: DeletedFacts[];
   /** Why the soft-deleted account in the declared region cannot be restored (retention, key vault, storage), when it cannot. */
@@ -211,8 +214,18 @@ function decideRecovery(c: AccountCoordinates, held: Held): Decision {
 function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decision | undefined {
   const holder = held.subdomainHolder;
   if (!holder || !declared.customSubDomainName || !declared.account) return undefined;
-  if (holder.state === "soft-deleted" && isOwned(owned, holder.account)) return undefined;
+  // A holder this stack recorded is its own account: soft-deleted, the predecessor the policy handles; live, the account
+  // a replacement is about to delete (a rename or move keeping the subdomain), which then holds it soft-deleted.
+  if (holder.state !== "outside" && isOwned(owned, holder.account)) return undefined;
   if (holder.state === "soft-deleted" && declared.policy === "guard" && isSameName(declared.account, holder.account)) return undefined;
+  if (holder.state === "outside") {
+    return {
+      kind: "refuse",
+      property: "properties.customSubDomainName",
+      reason: `customSubDomainName '${declared.customSubDomainName}' is not available (Azure's checkDomainAvailability: ${holder.reason ?? "unavailable"}); no account of subscription '${holder.subscriptionId}' holds it, so another subscription or tenant does (a subdomain is unique across Azure, and a soft-deleted account keeps it for 48 hours), and Azure would refuse the create; nothing was purged`,
+      fix: "choose another customSubDomainName, or delete (and purge) the account that holds it, from the subscription it is in",
+    };
+  }
   const who = `${holder.state === "live" ? "live" : "soft-deleted"} account ${describeFacts(holder.account)} (${holder.account.id})`;
   return {
     kind: "refuse",
@@ -220,7 +233,7 @@ function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decisio
     reason: `customSubDomainName '${declared.customSubDomainName}' is held by ${who}, which this stack does not own, so Azure would refuse the create (a subdomain is unique across Azure, and a soft-deleted account keeps it for 48 hours); nothing was purged`,
     fix:
       holder.state === "live"
-        ? `choose another customSubDomainName, or delete that account if it is yours`
+        ? `choose another customSubDomainName, or, if that account is yours and may go, delete it and purge it (az cognitiveservices account delete --name ${holder.account.accountName} --resource-group ${holder.account.resourceGroupName}, then purge it; a purge is permanent)`
         : `choose another customSubDomainName, or, if that account is yours and may go, purge it (az cognitiveservices account purge --name ${holder.account.accountName} --resource-group ${holder.account.resourceGroupName} --location ${holder.account.location}; a purge is permanent), or recover it`,
   };
 }

@@ -35,6 +35,12 @@ export async function knownValue<T>(value: pulumi.Input<T> | undefined): Promise
   return (await output.isKnown) ? output.promise() : undefined;
 }
 
+/** Whether a value is known now (a plain value, or an Output known at this run; at preview a new resource's outputs are not). */
+export async function isKnownNow(value: pulumi.Input<unknown> | undefined): Promise<boolean> {
+  if (!pulumi.Output.isInstance(value)) return true;
+  return (value as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
+
 /** Prints a line where the CLI shows the program's messages. */
 export function tell(line: string): void {
   pulumi.log.info(`[pulumi-cognitive-reclaim] ${line}`);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type GuardedAccount, purgeBeforeCreateHooks } from "./accountHooks";
+import { guardSubdomainHook, type HookedAccountWatch, watchHookedAccount } from "./guardSubdomain";
 import { afterThisTurn, declareInProgram } from "./programDeclarations";
 import { comesFromResource, runsUnderMocks, tell } from "./programRuntime";
 import { stableProvider } from "./stableProvider";
@@ -65,6 +66,8 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
 
   private readonly guarded: GuardedAccount;
   private hooks?: pulumi.ResourceHookBinding;
+  /** The guarded account's inputs, noted when it is constructed with this guard's hooks (guardSubdomain.ts). */
+  private readonly watch: HookedAccountWatch;
 
   /**
    * Resource hooks to bind to the account this guard protects, so that
@@ -85,7 +88,11 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
       );
     }
     this.hooksRead.value = true;
-    this.hooks ??= runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
+    if (!this.hooks) {
+      this.hooks = runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
+      // The account constructed with these hooks is built right after this getter runs: note its subdomain for the guard's own hook.
+      watchHookedAccount(this.hooks, this.watch);
+    }
     return this.hooks;
   }
 
@@ -98,6 +105,7 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
     // purges nothing and leaves the decision to the hooks (invariant (g)); a guard alone frees a name in a group that
     // may be gone (the contract) and never asks.
     const hooksRead = { value: false, sealed: false };
+    const watch: HookedAccountWatch = { seen: false };
     const accountHooked = afterThisTurn().then(() => {
       hooksRead.sealed = true;
       return hooksRead.value;
@@ -117,11 +125,12 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
         scheduledPurgeDate: undefined,
         owned: undefined,
       },
-      opts,
+      runsUnderMocks() ? opts : { ...opts, hooks: { ...opts?.hooks, beforeCreate: [...(opts?.hooks?.beforeCreate ?? []), guardSubdomainHook(name, watch)] } },
       "cognitive-reclaim",
       "PurgedDeletedAccount",
     );
     this.hooksRead = hooksRead;
+    this.watch = watch;
     this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes, owned: this.owned };
   }
 }

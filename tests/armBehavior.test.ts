@@ -489,6 +489,32 @@ describe("arm-behavior.md, what takes several requests", () => {
     expect(lists).toHaveLength(3);
   });
 
+  it("list of a subscription's live accounts: every group, paged with nextLink, which the SDK follows", async () => {
+    const e = ctx.emulator;
+    await e.control.seed(world({ live: Array.from({ length: 30 }, (_, i) => [`l${String(i).padStart(2, "0")}`, "eastus"] as [string, string]) }));
+    const names: string[] = [];
+    for await (const a of client().accounts.list()) names.push(a.name!);
+    expect(names.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `l${String(i).padStart(2, "0")}`));
+    expect((await e.control.requests()).filter((r) => /providers\/Microsoft\.CognitiveServices\/accounts$/i.test(r.path))).toHaveLength(3);
+  });
+
+  it("checkDomainAvailability: a subdomain held live, soft-deleted or in another subscription is unavailable, a free one available", async () => {
+    const e = ctx.emulator;
+    const other = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+    await e.control.seed({
+      ...world({ live: [["live-one", "eastus", { properties: { customSubDomainName: "held-live" } }]], deleted: [["held-deleted", "eastus"]] }),
+      resourceGroups: [{ subscriptionId: sub(), name: GROUP, location: "eastus" }, { subscriptionId: other, name: "rg-other", location: "eastus" }],
+    });
+    await e.control.seed({ accounts: [{ subscriptionId: other, resourceGroupName: "rg-other", name: "theirs", location: "eastus", kind: "OpenAI", properties: { customSubDomainName: "held-elsewhere" } }] });
+    const availability = async (name: string) => (await client().checkDomainAvailability(name, "Microsoft.CognitiveServices/accounts", { kind: "OpenAI" })).isSubdomainAvailable;
+    expect({ live: await availability("held-live"), deleted: await availability("held-deleted"), elsewhere: await availability("held-elsewhere"), free: await availability("free-one") }).toEqual({
+      live: false,
+      deleted: false,
+      elsewhere: false,
+      free: true,
+    });
+  });
+
   it("etag: new on every write, and new for the deleted record", async () => {
     const e = ctx.emulator;
     await e.control.seed(world());

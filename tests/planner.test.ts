@@ -35,6 +35,11 @@ const noGroup: Held = { groupExists: false, deletedSameName: [deletedAt("eastus"
 const subdomainForeign: Held = { groupExists: true, deletedSameName: [], subdomainHolder: { state: "soft-deleted", account: deletedAt("eastus", THEIRS, { accountName: "other", id: "/x/deletedAccounts/other" }) } };
 const subdomainOwn: Held = { groupExists: true, deletedSameName: [], subdomainHolder: { state: "soft-deleted", account: deletedAt("eastus", OURS, { accountName: "acct", resourceGroupName: "rg-old", id: "/x/resourceGroups/rg-old/deletedAccounts/acct" }) } };
 const subdomainLive: Held = { groupExists: true, deletedSameName: [], subdomainHolder: { state: "live", account: live("eastus", THEIRS) } };
+const otherLive = (internalId: string): LiveFacts => ({ ...live("eastus", internalId), accountName: "other", id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/other` });
+const nameDeletedSubdomainLive: Held = { groupExists: true, deletedSameName: [deletedAt("eastus", THEIRS)], subdomainHolder: { state: "live", account: otherLive(THEIRS) } };
+const ownDeletedSubdomainLive: Held = { groupExists: true, deletedSameName: [deletedAt("eastus", OURS)], subdomainHolder: { state: "live", account: otherLive(THEIRS) } };
+const subdomainOwnLive: Held = { groupExists: true, deletedSameName: [], subdomainHolder: { state: "live", account: otherLive(OURS) } };
+const subdomainOutside: Held = { groupExists: true, deletedSameName: [deletedAt("eastus", THEIRS)], subdomainHolder: { state: "outside", subscriptionId: SUB, reason: "Sub domain name 'acct' is already used." } };
 const blocked: Held = { ...foreignHere, restoreBlocker: "cannot recover: its retention expired" };
 
 interface Row {
@@ -87,6 +92,11 @@ const ROWS: Row[] = [
   { why: "the guard does not purge another name's hold on the subdomain either", found: subdomainForeign, policy: "guard", asker: "create", kind: "refuse" },
   { why: "a subdomain held by its own predecessor in the old group is purged (resource-group change)", found: subdomainOwn, policy: "recover", asker: "create", kind: "purge-then-create", purges: [OURS], says: "'rg-old'" },
   { why: "a subdomain held by a live account fails", found: subdomainLive, policy: "recover", asker: "plan", kind: "refuse", says: "held by live account" },
+  { why: "under purge, the name's soft-deleted account is not purged for a create another live account's subdomain dooms", found: nameDeletedSubdomainLive, policy: "purge", asker: "plan", kind: "refuse", says: "/accounts/other)" },
+  { why: "the guard refuses too, before purging, and names the holder's ARM id and the fix", found: nameDeletedSubdomainLive, policy: "guard", asker: "create", kind: "refuse", says: "choose another customSubDomainName" },
+  { why: "its own predecessor is not purged either when the new subdomain is another live account's (region change)", found: ownDeletedSubdomainLive, policy: "recover", asker: "create", kind: "refuse", says: "held by live account 'other'" },
+  { why: "a live holder this stack recorded is its own account that a rename keeping the subdomain deletes first: not refused", found: subdomainOwnLive, policy: "recover", asker: "plan", kind: "create" },
+  { why: "a subdomain Azure reports unavailable with no holder in the subscription fails, before any purge", found: subdomainOutside, policy: "purge", asker: "plan", kind: "refuse", says: "checkDomainAvailability" },
   // Unknown inputs.
   { why: "unknown inputs: preview says what up may do", found: free, policy: "purge", asker: "plan", unknown: true, kind: "undecided", says: "may purge" },
   // RecoveredAccount.
@@ -111,7 +121,7 @@ describe("planner: found × policy × flow", () => {
   });
 
   it("never purges an account whose identity the stack did not record, under recover and fail", () => {
-    const helds = [free, foreignHere, foreignElsewhere, noGroup, subdomainForeign, liveHere];
+    const helds = [free, foreignHere, foreignElsewhere, noGroup, subdomainForeign, liveHere, nameDeletedSubdomainLive, subdomainOutside];
     for (const policy of ["recover", "fail"] as Policy[]) {
       for (const asker of ["plan", "create", "retry"] as Asker[]) {
         for (const held of helds) expect(purgesOf(decide({ account: c, customSubDomainName: "acct", policy, asker }, held, owned))).toEqual([]);

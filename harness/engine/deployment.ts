@@ -1,7 +1,7 @@
 import type { CallbackRef, Callbacks, RegisteredHook } from "./callbacks";
 import { Order, pause } from "./order";
 import { type ProviderFactory, ProviderRegistry } from "./providerRegistry";
-import { type HookBindings, isProviderType, nameOfUrn, packageOf, type ResourceState, type Snapshot, sortByDependencies } from "./state";
+import { type HookBindings, isProviderType, nameOfUrn, packageOf, type PendingOperation, type ResourceState, type Snapshot, sortByDependencies } from "./state";
 import { StepExecutor } from "./stepExecutor";
 import { StepGenerator } from "./stepGenerator";
 import type { StepOp, StepRecord } from "./steps";
@@ -77,10 +77,18 @@ export interface DeploymentOptions {
   /** A seed for the order of steps among those the engine allows (see order.ts); none: one fixed order. */
   seed?: number;
   engine?: EngineRelease;
+  /**
+   * The CLI is killed (SIGKILL, a lost runner) as the k-th provider Create, Update or Delete of this update returns,
+   * before the engine journals it as done: the cloud did it, the checkpoint holds it as a pending operation
+   * (backend/snapshot.go, markOperationPending, 3.260), and nothing after it runs (no after-hooks, no later step).
+   */
+  killAfterOperations?: number;
 }
 
 /** The engine stops an update whose step failed (step_executor.go, cancelDueToError). */
 export class StepFailed extends Error {}
+
+const KILLED = "the update was killed midway (the CLI process died; operations in flight are pending in the checkpoint)";
 
 /**
  * One engine run over a snapshot, split as pulumi/pulumi 3.260 splits it (pkg/resource/deploy): the
@@ -125,6 +133,12 @@ export class Deployment {
   readonly errorHooks = new Map<string, CallbackRef>();
   readonly registry: ProviderRegistry;
   readonly order: Order;
+  /** Operations this run began and never finished because it was killed (see `killAfterOperations`). */
+  readonly pendingOperations: PendingOperation[] = [];
+  /** Set when the run was killed: from then on nothing starts and nothing is journaled. */
+  killed = false;
+  private operations = 0;
+  private readonly prevPendingOperations: PendingOperation[];
   private readonly generator: StepGenerator;
   private readonly executor: StepExecutor;
   /** Registrations are generated one at a time (deployment_executor.go, Execute: one event at a time). */
@@ -137,6 +151,7 @@ export class Deployment {
     // Copies: the run mutates states (pending delete, pending replacement) and the caller's snapshot must not change.
     this.prev = snapshot.resources.map((r) => structuredClone(r));
     for (const r of this.prev) if (!r.pendingDelete) this.olds.set(r.urn, r);
+    this.prevPendingOperations = (snapshot.pendingOperations ?? []).map((op) => ({ ...op }));
     this.order = new Order(options.seed);
     this.registry = new ProviderRegistry(this, options.providers);
     this.generator = new StepGenerator(this);
@@ -282,10 +297,48 @@ export class Deployment {
     if (!this.error && this.postStepErrors.length) this.error = this.postStepErrors.join("\n");
   }
 
-  /** The snapshot after the run: new states, then old states this run did not take over, in dependency order. */
+  /**
+   * The snapshot after the run: new states, then old states this run did not take over, in dependency order; the
+   * operations a kill left pending, and the base's pending creates, which only an interactive (or
+   * `--clear-pending-creates`) refresh clears (backend/snapshot.go, SnapshotManager.Snap: "we don't want to clear pending CREATE
+   * operations"; cmd/pulumi/operations/refresh.go, 3.260). Other pending operations of the base are dropped.
+   */
   snapshot(): Snapshot {
     const kept = this.prev.filter((r) => !this.consumed.has(r));
-    return { resources: sortByDependencies([...this.news, ...kept]) };
+    const pendingOperations = [...this.pendingOperations, ...this.prevPendingOperations.filter((op) => op.type === "creating")];
+    return { resources: sortByDependencies([...this.news, ...kept]), ...(pendingOperations.length ? { pendingOperations } : {}) };
+  }
+
+  /**
+   * deployment_executor.go, Execute / printPendingOperationsWarning (3.260): an update or destroy that is not a
+   * preview and does not refresh first warns about the operations a killed run left pending, and goes on.
+   */
+  warnPendingOperations(): void {
+    if (this.dryRun || !this.prevPendingOperations.length) return;
+    const ops = this.prevPendingOperations.map((op) => `  * ${op.urn}, interrupted while ${op.type}`).join("\n");
+    this.messages.push(`warning: Attempting to deploy or update resources with ${this.prevPendingOperations.length} pending operations from previous deployment.\n${ops}\nThese resources are in an unknown state because the Pulumi CLI was interrupted while waiting for changes to these resources to complete.`);
+  }
+
+  /** A step may not start (nor call its provider) once the run was killed: the process that would run it is gone. */
+  assertAlive(): void {
+    if (this.killed) throw new StepFailed(KILLED);
+  }
+
+  /**
+   * Called as a provider Create, Update or Delete returns, before its result is journaled: when this is the
+   * operation the run is killed at (or the run is already dead), the operation stays pending and the step fails
+   * without recording what the provider answered.
+   */
+  operationReturned(type: PendingOperation["type"], urn: string): void {
+    if (this.dryRun) return;
+    this.operations += 1;
+    if (this.options.killAfterOperations !== undefined && this.operations >= this.options.killAfterOperations && !this.killed) {
+      this.killed = true;
+      this.trace.push(`killed the update as ${type.replace(/ing$/, "e")} of ${nameOfUrn(urn)} returned (operation ${this.operations})`);
+    }
+    if (!this.killed) return;
+    this.pendingOperations.push({ urn, type });
+    throw new Error(KILLED);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { DynamicProvider } from "./dynamicProvider";
 import { ComponentPlugin } from "./remoteComponents";
 import { ResourceMonitor } from "./resourceMonitor";
 import { runProgram } from "./program";
-import { nameOfUrn, type ResourceState, type Snapshot } from "./state";
+import { nameOfUrn, type PendingOperation, type ResourceState, type Snapshot } from "./state";
 import type { StepRecord } from "./steps";
 import { isSecret, maskSecrets, type Props, secret, SECRET_SIG, SIG_KEY } from "./values";
 
@@ -64,6 +64,12 @@ export interface RunOptions {
   exclude?: string[];
   /** The order of steps for this run (overrides the stack's `order`). */
   order?: OrderOptions;
+  /**
+   * Kill the update (SIGKILL of the CLI) as its k-th provider Create, Update or Delete returns, before the engine
+   * journals it: the cloud did it, the state does not show it, it is pending in the checkpoint, and nothing after
+   * it runs (see deployment.ts, `killAfterOperations`). An update that makes fewer operations runs to its end.
+   */
+  killAfterOperations?: number;
 }
 
 export interface RunResult {
@@ -124,8 +130,13 @@ export class FlowStack {
   }
 
   /** `pulumi destroy --yes`, with `runProgram` as `--run-program` (needed for delete hooks). */
-  destroy(options: Pick<RunOptions, "env" | "config" | "program" | "order"> & { runProgram?: boolean } = {}): Promise<RunResult> {
+  destroy(options: Pick<RunOptions, "env" | "config" | "program" | "order" | "killAfterOperations"> & { runProgram?: boolean } = {}): Promise<RunResult> {
     return this.run("destroy", options, options.runProgram ?? false);
+  }
+
+  /** The checkpoint's pending operations (left by a killed update; see `RunOptions.killAfterOperations`). */
+  pendingOperations(): PendingOperation[] {
+    return (this.snapshot.pendingOperations ?? []).map((op) => ({ ...op }));
   }
 
   /** The current state, secrets masked. */
@@ -135,13 +146,13 @@ export class FlowStack {
 
   /** The state as JSON, secrets encrypted the way a passphrase backend stores them (ciphertext, not plain text). */
   export(): string {
-    return JSON.stringify({ version: 3, resources: this.snapshot.resources.map((r) => encryptSecrets(r)) }, null, 2);
+    return JSON.stringify({ version: 3, resources: this.snapshot.resources.map((r) => encryptSecrets(r)), ...(this.snapshot.pendingOperations ? { pendingOperations: this.snapshot.pendingOperations } : {}) }, null, 2);
   }
 
   /** Replaces the state with an exported one. */
   import(text: string): void {
-    const parsed = JSON.parse(text) as { resources: ResourceState[] };
-    this.snapshot = { resources: parsed.resources.map((r) => decryptSecrets(r) as ResourceState) };
+    const parsed = JSON.parse(text) as { resources: ResourceState[]; pendingOperations?: PendingOperation[] };
+    this.snapshot = { resources: parsed.resources.map((r) => decryptSecrets(r) as ResourceState), ...(parsed.pendingOperations ? { pendingOperations: parsed.pendingOperations } : {}) };
   }
 
   /** The URN of a resource of the current state by name (the last URN component). */
@@ -191,11 +202,13 @@ export class FlowStack {
       seed: (options.order ?? this.options.order)?.seed,
       engine: this.options.engine,
       destroyProgram: command === "destroy" && runProgramForDestroy,
+      killAfterOperations: options.killAfterOperations,
       providers,
       callbacks: this.callbacks,
     });
     try {
       if (command === "refresh" || options.refresh) await deployment.refresh();
+      else deployment.warnPendingOperations();
       if (command === "update" || command === "preview" || (command === "destroy" && runProgramForDestroy)) {
         if (!deployment.error) await this.runProgram(deployment, options, env, dryRun);
       } else if (command === "destroy") {

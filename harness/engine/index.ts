@@ -4,7 +4,7 @@
  */
 export { FlowStack, type FlowStackOptions, type RunOptions, type RunResult } from "./flowStack";
 export { type StepOp, type StepRecord } from "./steps";
-export { type ResourceState, type Snapshot } from "./state";
+export { type PendingOperation, type ResourceState, type Snapshot } from "./state";
 export { ACCOUNT_TYPE, RESOURCE_GROUP_TYPE, REPLACE_ON } from "./azureNative";
 export { UNKNOWN } from "./values";
 export { type AccountWrite, accountWrites } from "./armLog";

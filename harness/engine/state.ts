@@ -56,6 +56,17 @@ export interface ResourceState {
 /** The stack's state: resources in dependency order (every resource after what it depends on). */
 export interface Snapshot {
   resources: ResourceState[];
+  /**
+   * Operations a killed update began and never journaled as done (deploy/snapshot.go, `PendingOperations`;
+   * backend/snapshot.go, `markOperationPending` in doCreate / doUpdate / doDelete, 3.260).
+   */
+  pendingOperations?: PendingOperation[];
+}
+
+/** One pending operation of the checkpoint (sdk/go/common/resource/operation.go: `creating`, `updating`, `deleting`). */
+export interface PendingOperation {
+  urn: string;
+  type: "creating" | "updating" | "deleting";
 }
 
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";

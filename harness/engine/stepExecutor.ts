@@ -41,6 +41,7 @@ export class StepExecutor {
   }
 
   private async apply(step: PlannedStep): Promise<void> {
+    this.run.assertAlive();
     this.running.add(step.record);
     try {
       switch (step.kind) {
@@ -103,10 +104,11 @@ export class StepExecutor {
     let created: { id: string; outputs: Record<string, unknown> };
     try {
       created = await this.withRetries("create", state.hooks, call, record, () => plugin.create(state.urn, state.inputs, run.dryRun));
+      run.operationReturned("creating", state.urn);
     } catch (error) {
       await this.collect(plugin, record);
       // A partial failure: the resource exists half made; its state is kept with the error, and the step fails.
-      if (error instanceof PartialFailure && !run.dryRun) {
+      if (error instanceof PartialFailure && !run.dryRun && !run.killed) {
         state.id = error.id;
         state.outputs = markSecretOutputs(error.outputs, state.inputs, state.additionalSecretOutputs);
         state.initErrors = [error.message];
@@ -147,6 +149,7 @@ export class StepExecutor {
     await this.runHooks(state.hooks.beforeUpdate, "before", "beforeUpdate", call, record);
     record.providerCalled = !run.dryRun;
     const outputs = await this.withRetries("update", state.hooks, call, record, () => plugin.update(state.urn, old.id, old.inputs, old.outputs, state.inputs, run.dryRun));
+    run.operationReturned("updating", state.urn);
     await this.collect(plugin, record);
     state.id = old.id;
     state.outputs = markSecretOutputs(outputs, state.inputs, state.additionalSecretOutputs);
@@ -185,6 +188,7 @@ export class StepExecutor {
       const plugin = await run.registry.plugin(old.provider!);
       record.providerCalled = true;
       await this.withRetries("delete", hooks, call, record, () => plugin.delete(old.urn, old.id, old.inputs, old.outputs));
+      run.operationReturned("deleting", old.urn);
       await this.collect(plugin, record);
     }
     // DeleteStep.Apply: "PendingReplacement ... set after we know it's succeeded".
@@ -252,9 +256,12 @@ export class StepExecutor {
   private async withRetries<T>(operation: "create" | "update" | "delete", hooks: HookBindings, call: HookCall, record: StepRecord, attempt: () => Promise<T>): Promise<T> {
     const failures: string[] = [];
     for (;;) {
+      // A killed run calls no provider and no error hook: the engine process is gone.
+      this.run.assertAlive();
       try {
         return await attempt();
       } catch (error) {
+        if (this.run.killed) throw error;
         failures.unshift(error instanceof Error ? error.message : String(error));
         // retries.go, withRetries.
         if (failures.length >= MAX_ERROR_HOOK_RETRIES) {
@@ -286,6 +293,7 @@ export class StepExecutor {
    */
   private async runHooks(names: string[], phase: "before" | "after", kind: string, call: HookCall, record: StepRecord): Promise<void> {
     for (const name of names) {
+      this.run.assertAlive();
       const hook = this.run.hooks.get(name);
       if (!hook) {
         const message = `hook "${name}" was not registered`;

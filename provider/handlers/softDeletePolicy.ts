@@ -7,7 +7,7 @@ import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type Resol
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
 import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
-import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
+import { handOver, inheritedIdentities, predecessorOf, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
 import type { ArmSession } from "../azureSession";
@@ -169,9 +169,16 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       const policy = policyValue as IfSoftDeleted;
       const subdomain = news.customSubDomainName === UNKNOWN ? undefined : (news.customSubDomainName as string | undefined);
       const verdict = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
-        const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { group: true, restore: policy === "recover" });
+        const session = await armSession(c.subscriptionId);
+        const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
         const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
-        const decision = decide(declared, held, { identities: [] });
+        // A replacement's check comes again without olds, after its diff handed over the old coordinates
+        // (pulumi/pulumi pkg/resource/deploy/step_generator.go: "recompute the default values", Check with no olds): the
+        // account live there is this stack's own, whose subdomain the replacement frees. Only that live account counts
+        // here: what the old policy recorded decides nothing at preview (an account deleted out of band is not "own").
+        const old = predecessorOf("policy", c);
+        const predecessor = old ? await session.getAccount({ ...old, subscriptionId: session.subscriptionId }, { abortSignal: run.signal }) : undefined;
+        const decision = decide(declared, held, { identities: withIdentity([], [predecessor]) });
         return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
       });
       if (verdict?.failure) failures.push({ property: verdict.property === "resourceGroupName" ? "resourceGroupName" : "ifSoftDeleted", reason: verdict.failure });

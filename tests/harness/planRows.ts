@@ -20,6 +20,8 @@ import { deleteOutOfBandAgo, expectLine, HOURS, outputsTell, type Policy, refuse
  *    S "account renamed keeping its subdomain"
  *    S "subdomain held by a soft-deleted account of another name"
  *    S "subdomain held by a soft-deleted account of the same name in another group"
+ *    S "first create under a guard, the name soft-deleted, its subdomain held by another LIVE account"
+ *    S "a region change whose new customSubDomainName another LIVE account holds"
  * 2. "Own predecessor" judged by the clock
  *    S "an account soft-deleted moments before an up, under recover"
  *    S "the same name soft-deleted in another region of the group, under purge" (also class 3: the hooks' preview lines, suppressed today)
@@ -141,6 +143,41 @@ export const PLAN_ROWS_SUBDOMAIN_AND_CLOCK: PlanRow[] = [
       expect(fixed.result.error).toBeUndefined();
       expect(writesOf(fixed.events)).toEqual({ ...nothing, puts: [name] });
       outputsTell(fixed.result, { purged: false, restored: false });
+    },
+  },
+  {
+    flow: "first create under a guard, the name soft-deleted, its subdomain held by another LIVE account: preview fails naming the holder; up purges nothing",
+    reason: "the guard's own step purges before the account's hooks run, and Azure refuses the create (CustomDomainInUse) while a live account holds the subdomain: preview fails first, naming the holder's ARM id and the fix, and up fails before the purge (invariants (c), (g))",
+    program: "plannedGuard",
+    config: { subdomain: "holder-live" },
+    seed: async (emulator, name) => {
+      await seedDeleted(emulator, [{ name }]);
+      await seedWorld(emulator, { live: ["holder-live"] });
+    },
+    play: async (world, name) => {
+      await refusedAtPreview(world, [/live account 'holder-live'/, /\/accounts\/holder-live\)/, /choose another customSubDomainName/]);
+      expect(await world.nameState(name)).toMatchObject({ deleted: true });
+      // The fix the user takes: another subdomain. Then the guard purges the name and the account is created.
+      const fixed = await upHeld(world, { config: { subdomain: name } });
+      expect(fixed.result.error).toBeUndefined();
+      expect(writesOf(fixed.events)).toEqual({ ...nothing, purges: [name], puts: [name] });
+    },
+  },
+  {
+    flow: "a region change whose new customSubDomainName another LIVE account holds, under recover: preview fails naming the holder; up deletes and purges nothing",
+    reason: "the change replaces the account delete-first, and the hooks purge the predecessor before the create that Azure then refuses (CustomDomainInUse): preview fails first, and up fails before the delete, so the account stays live with its keys and data (invariants (c), (g))",
+    program: "plannedReclaimable",
+    config: { ifSoftDeleted: "recover" },
+    seed: (emulator) => seedWorld(emulator, { live: ["holder-live"] }),
+    play: async (world, name) => {
+      await firstCreate(world, name, "recover");
+      const before = await world.nameState(name);
+      await refusedAtPreview(world, [/live account 'holder-live'/, /\/accounts\/holder-live\)/, /choose another customSubDomainName/], { config: { location: "westus", subdomain: "holder-live" } });
+      expect(await world.nameState(name)).toMatchObject({ live: true, internalId: before.internalId });
+      // The user takes the edit back: nothing to do.
+      const back = await upHeld(world, { config: { location: "eastus", subdomain: name } }, { policy: "recover" });
+      expect(back.result.error).toBeUndefined();
+      expect(writesOf(back.events)).toEqual(nothing);
     },
   },
   {

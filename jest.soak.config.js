@@ -1,0 +1,11 @@
+/**
+ * Tests that run in CI's fuzz step (`.ci/run`), outside `npm test` (which is at its time bound): the flow
+ * harness's model of an update killed midway, which the fuzzer's lives rely on.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  ...require("./jest.config.js"),
+  roots: ["<rootDir>/tests/soak"],
+  testPathIgnorePatterns: ["/node_modules/"],
+  testTimeout: 180_000,
+};

@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import { armSession } from "./azureSession";
+import { type ResolvedInputs, UNKNOWN, pickInputs } from "./inputs";
+import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
+import { decide, type Declared, sentenceOf } from "./planner";
+import { knownValue } from "./programRuntime";
+import { revealHookInputs } from "./secrets";
+import { lookUpWorld } from "./world";
+
+/**
+ * The guard's own step purges the soft-deleted account of its name before the
+ * guarded account's hooks run (the account depends on the guard), so a
+ * refusal those hooks would make about the account's `customSubDomainName`
+ * (held by another live account, or outside the subscription) comes after the
+ * purge: an up that purges, then fails for a reason preview could foresee
+ * (contract invariant (g)). The guard is not given the account's inputs; the
+ * program is. So:
+ * - `watchHookedAccount` notes the `properties` of the resource constructed
+ *   with the guard's account hooks, through a stack transformation, which the
+ *   SDK applies synchronously in that resource's constructor
+ *   (@pulumi/pulumi resource.js, Resource constructor: `__transformations`
+ *   from the parent, the stack, whose list `registerStackTransformation`
+ *   extends);
+ * - `guardSubdomainHook`, a `beforeCreate` hook bound to the guard itself
+ *   (preview and up), asks the planner about that subdomain before the guard's
+ *   create, and refuses when the guard would purge an account for a create
+ *   that Azure will refuse.
+ * The hook refuses only when the guard's own step would purge: otherwise the
+ * account's hooks refuse right before its create, having purged nothing.
+ * Kept in program memory, never on a serialized provider.
+ */
+export interface HookedAccountWatch {
+  /** Whether a resource constructed with the guard's account hooks was seen. */
+  seen: boolean;
+  /** That resource's `properties` input, as its constructor passed it on. */
+  properties?: pulumi.Input<Record<string, unknown> | undefined>;
+}
+
+/** Notes the first resource constructed with these hooks (a program with no such resource leaves the watch unseen). */
+export function watchHookedAccount(hooks: pulumi.ResourceHookBinding, watch: HookedAccountWatch): void {
+  const marker = hooks.beforeCreate?.[0];
+  if (!marker) return;
+  try {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const bound = (args.opts as { hooks?: pulumi.ResourceHookBinding }).hooks?.beforeCreate ?? [];
+      if (!watch.seen && bound.includes(marker)) {
+        watch.seen = true;
+        watch.properties = (args.props as Record<string, unknown>).properties as HookedAccountWatch["properties"];
+      }
+      return undefined;
+    });
+  } catch {
+    // No stack resource in this process (a component provider's): the account's hooks still refuse before its create.
+  }
+}
+
+async function subdomainOfWatched(watch: HookedAccountWatch): Promise<string | undefined> {
+  if (!watch.seen || watch.properties === undefined) return undefined;
+  const properties = await knownValue(pulumi.output(watch.properties) as pulumi.Output<Record<string, unknown> | undefined>);
+  const subdomain = properties?.customSubDomainName;
+  return typeof subdomain === "string" && subdomain !== UNKNOWN ? subdomain : undefined;
+}
+
+/**
+ * The planner's refusal of the guarded account's create when its `customSubDomainName` is held by another live
+ * account (or outside the subscription: the holds only the live-accounts listing or Azure's check finds), asked only
+ * when the guard's own step would purge (a soft-deleted account at its coordinates, one GET); undefined otherwise.
+ */
+async function refusalBeforePurge(c: ResolvedInputs, subdomain: string, signal: AbortSignal): Promise<string | undefined> {
+  const session = await armSession(c.subscriptionId);
+  if (!(await session.getDeletedAccount(c, { abortSignal: signal }))) return undefined;
+  const held = await lookUpWorld(session, c, subdomain, signal);
+  const holder = held.subdomainHolder;
+  if (holder?.state !== "live" && holder?.state !== "outside") return undefined;
+  const declared: Declared = { account: c, customSubDomainName: subdomain, policy: "guard", asker: "create", groupDeclared: true };
+  const decision = decide(declared, held, { identities: [] });
+  if (decision.kind !== "refuse" || decision.property !== "properties.customSubDomainName") return undefined;
+  return sentenceOf(declared, decision);
+}
+
+/** The guard's own `beforeCreate` hook (see the module's comment). */
+export function guardSubdomainHook(name: string, watch: HookedAccountWatch): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(
+    `${name}-subdomain-before-purge`,
+    async (args) => {
+      const subdomain = await subdomainOfWatched(watch);
+      if (!subdomain) return;
+      const inputs = (await revealHookInputs(args.newInputs)) ?? {};
+      if (![inputs.accountName, inputs.location, inputs.resourceGroupName, inputs.subscriptionId].every((v) => typeof v === "string" && v !== UNKNOWN)) return;
+      const c = pickInputs(inputs);
+      const refusal = pulumi.runtime.isDryRun()
+        ? await previewLookup(name, `the subdomain of account ${c.accountName}`, c.subscriptionId, (run) => refusalBeforePurge(c, subdomain, run.signal))
+        : await runHook(accountHookOptions("look-up of the subdomain before the guard's purge of account", c), (run) => refusalBeforePurge(c, subdomain, run.signal));
+      if (refusal) throw new Error(`${name}: ${refusal} The guard purges nothing for a create that Azure would refuse (soft-deleted account '${c.accountName}' stays recoverable).`);
+    },
+    { onDryRun: true },
+  );
+}
