@@ -60,8 +60,6 @@ export class RecoveredAccount extends pulumi.dynamic.Resource {
   declare public readonly skuName: pulumi.Output<string>;
   /** True when this create restored the account; false when it was live and adopted. */
   declare public readonly restored: pulumi.Output<boolean>;
-  /** True when a refresh found this resource's own account (same internalId) soft-deleted: the next up restores it. */
-  declare public readonly pendingRestore: pulumi.Output<boolean>;
 
   constructor(name: string, args: RecoveredAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -71,7 +69,7 @@ export class RecoveredAccount extends pulumi.dynamic.Resource {
         ...args,
         // The program's refusal of a resource of the same program that purges this account (programDeclarations.ts): its check fails first.
         programContradiction: declareInProgram({ intent: "recover", who: "recovered account (RecoveredAccount)", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
-        accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined, pendingRestore: undefined },
+        accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined },
       opts,
       "cognitive-reclaim",
       "RecoveredAccount",

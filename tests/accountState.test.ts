@@ -54,7 +54,7 @@ describe("a resource group deleted out of band", () => {
     expect((await ctx.emulator.control.state()).state.deletedAccounts).toEqual({});
   });
 
-  it("refresh of a RecoveredAccount names the missing group, the cause and the fix; its own account, soft-deleted with the group, stays pending a restore, and the preview of that restore fails naming the group", async () => {
+  it("refresh of a RecoveredAccount names the missing group, the cause and the fix; its own account, soft-deleted with the group, is gone from the stack, and the preview of the create that would restore it fails naming the group", async () => {
     await seedWorld(ctx.emulator, { deleted: ["refreshed"] });
     const created = await recoveredAccountProvider.create(inputs("refreshed"));
     await removeGroup();
@@ -63,11 +63,11 @@ describe("a resource group deleted out of band", () => {
     expect(lines.join("\n")).toContain(
       `resource group '${GROUP}' does not exist (404 ResourceGroupNotFound), so account 'refreshed' is not live. Deleting a group soft-deletes the accounts in it: to recover one, recreate the group with the same name first`,
     );
-    // The group's deletion soft-deleted the very account the resource restored (same internalId): not gone, recoverable.
-    const read = result as { id: string; props: Record<string, unknown>; inputs: Record<string, unknown> };
-    expect(read).toMatchObject({ id: created.id, props: { pendingRestore: true, restored: true, internalId: created.outs!.internalId } });
-    // The next preview (check with the refreshed inputs as olds) fails first, naming the group and the fix.
-    const { result: checked } = await linesOf(() => recoveredAccountProvider.check!(read.inputs, inputs("refreshed")));
+    // Not live: the resource is gone from the stack (the contract: "an empty id when it is gone"), and says why.
+    expect(result).toEqual({ id: "" });
+    expect(lines.join("\n")).toContain("the account it restored is soft-deleted (deleted outside Pulumi at");
+    // The next preview checks the resource as new: its lookup fails first, naming the group and the fix.
+    const { result: checked } = await linesOf(() => recoveredAccountProvider.check!({}, inputs("refreshed")));
     expect((checked as { failures: { property: string; reason: string }[] }).failures).toEqual([
       { property: "accountName", reason: expect.stringMatching(new RegExp(`resource group '${GROUP}' does not exist\\..*recreate it`)) },
     ]);

@@ -541,8 +541,9 @@ suite("red team: purges the package must not make", () => {
   it("(b) RecoveredAccount with purgeOnDestroy adopts a live account; deleted out of band, up --refresh restores it (the refresh dropped the resource, its new create restores); destroy then deletes and purges the account the package adopted", async () => {
     // Flow: up (the account 'adopt-ai' is live: adopted, restored: false) -> out of band: it is deleted (soft-deleted)
     // -> preview, up --refresh (the read drops the resource; its create restores the same account, internalId kept)
-    // -> pulumi destroy. Holds since the read keeps the resource's own soft-deleted account (same internalId) with
-    // pendingRestore, and the update that restores it keeps restored: false (handlers/recoveredAccount.ts, judgeRefresh).
+    // -> pulumi destroy. A documented limit, not fixed: the contract's read returns "an empty id when it is gone", so the
+    // refresh drops the resource, and "delete undoes what this resource's create did": the new create restored it
+    // (README, "Recover in a deployment": set purgeOnDestroy false or retainOnDelete where the account must outlive it).
     const name = "adopt-ai";
     await seedWorld(ctx.emulator, { live: [name] });
     const world = await FlowWorld.create(ctx.emulator, "recovered", { accountName: name, resourceGroupName: GROUP, purgeOnDestroy: "true" });

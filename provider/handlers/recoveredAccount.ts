@@ -27,11 +27,6 @@ export type RecoveredAccountOutputs = ResolvedInputs & {
    * did so (absent in states written before 0.2.0 recorded it). A refresh never changes it.
    */
   internalId?: string;
-  /**
-   * True when a refresh found the account this resource holds (same internalId) soft-deleted: diff then reports an
-   * in-place update, and that update restores it, keeping `restored` as it was (an adopted account stays adopted).
-   */
-  pendingRestore?: boolean;
 };
 
 /**
@@ -47,7 +42,6 @@ function recoveredOutputs(c: ResolvedInputs, account: LiveAccount, restored: boo
     skuName: account.skuName,
     internalId,
     restored,
-    pendingRestore: false,
   } satisfies RecoveredAccountOutputs);
 }
 
@@ -60,15 +54,15 @@ export function identityMatch(recorded: string | undefined, found: string | unde
 /** What a refresh found for the account this resource holds. */
 export type RefreshVerdict =
   | { kind: "live"; account: LiveAccount }
-  | { kind: "softDeleted"; deleted: DeletedAccountDetails }
   | { kind: "gone"; why: string };
 
 /**
  * Decides what a refresh keeps, apart from the lookups. The resource's identity is the internalId it restored or
  * adopted: an account live at the name with another internalId is not it (its own was purged and someone created
- * another), so the resource is gone and never takes on the other account's identity. Its own account soft-deleted
- * (same internalId) is not gone: it stays, pending a restore. Without a recorded identity (0.1.0 states) a live
- * account is kept as before (its identity is left unrecorded), and a soft-deleted one cannot be told apart: gone.
+ * another), so the resource is gone and never takes on the other account's identity. An account that is not live is
+ * gone too (the contract: "an empty id when it is gone"), its own soft-deleted one included: the next up's create
+ * restores it again. Without a recorded identity (0.1.0 states) a live account is kept as before (its identity is
+ * left unrecorded).
  */
 export function judgeRefresh(state: RecoveredAccountOutputs, live: LiveAccount | undefined, deleted: DeletedAccountDetails | undefined): RefreshVerdict {
   if (live) {
@@ -78,7 +72,12 @@ export function judgeRefresh(state: RecoveredAccountOutputs, live: LiveAccount |
       why: `the account it ${state.restored === true ? "restored" : "adopted"} (internalId ${state.internalId}) is gone; another account (internalId ${live.internalId}) now holds the name, and this resource leaves it alone`,
     };
   }
-  if (deleted && identityMatch(state.internalId, deleted.internalId) === "same") return { kind: "softDeleted", deleted };
+  if (deleted && identityMatch(state.internalId, deleted.internalId) === "same") {
+    return {
+      kind: "gone",
+      why: `the account it ${state.restored === true ? "restored" : "adopted"} is soft-deleted (deleted outside Pulumi at ${deleted.deletionDate ?? "an unreported time"}; recoverable): the next up creates this resource again, which restores it`,
+    };
+  }
   if (!deleted) return { kind: "gone", why: "the account is neither live nor soft-deleted (purged, or its retention expired)" };
   return {
     kind: "gone",
@@ -121,14 +120,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)");
     if (contradiction) return { inputs: checked.inputs, failures: [{ property: "accountName", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
-    if (!isNew && olds.pendingRestore === true && !identityChanged(olds, c)) {
-      // A refresh found this resource's own account soft-deleted: its update will restore it (diff names it).
-      // Look now whether that can work, so that a preview fails first with the fix.
-      const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
-        decideRecovery(await armSession(c.subscriptionId), c, run.signal),
-      );
-      if (plan?.decision.kind === "refuse") failures.push({ property: plan.decision.property, reason: sentenceOf(plan.declared, plan.decision) });
-    } else if (isNew || identityChanged(olds, c)) {
+    if (isNew || identityChanged(olds, c)) {
       const plan = await previewLookup("RecoveredAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) =>
         decideRecovery(await armSession(c.subscriptionId), c, run.signal),
       );
@@ -139,8 +131,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   },
 
   async diff(_id, olds, news) {
-    const pendingRestore = olds.pendingRestore === true;
-    const result = diffInputs(olds, news, pendingRestore);
+    const result = diffInputs(olds, news);
     const before = pickInputs(olds);
     const after = pickInputs(news);
     // Not asked for `up --replace`: pulumi/pulumi replaces a replace target without calling Diff
@@ -156,14 +147,6 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
       report(
         `RecoveredAccount: the replaced resource's delete will delete account ${describeAccount(before)} (it restored it; Azure keeps it soft-deleted)` +
           (olds.purgeOnDestroy === true ? `, then purge it (purgeOnDestroy); ${PERMANENT}` : ", recoverable for 48 hours"),
-      );
-    }
-    if (pendingRestore && !result.replaces?.length) {
-      report(
-        `RecoveredAccount: account ${describeAccount(after)} was deleted out of band and is soft-deleted (the same account, internalId ${String(olds.internalId)}): up will restore soft-deleted account ${describeAccount(after)}; ` +
-          (olds.restored === true
-            ? `destroy will delete it again${olds.purgeOnDestroy === true ? ` and purge it (purgeOnDestroy); ${PERMANENT}` : " (recoverable for 48 hours)"}`
-            : "destroy will release it untouched (this resource adopted it)"),
       );
     }
     return result;
@@ -190,13 +173,6 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
       case "gone":
         report(`RecoveredAccount: refresh of account ${describeAccount(c)}: ${verdict.why}; the resource is gone from the stack (nothing deleted or purged)`);
         return { id: "" };
-      case "softDeleted":
-        report(
-          `RecoveredAccount: refresh of account ${describeAccount(c)}: the account this resource ${state.restored === true ? "restored" : "adopted"} is soft-deleted (deleted out of band at ${verdict.deleted.deletionDate ?? "an unreported time"}); up will restore it`,
-        );
-        // pendingRestore in the inputs too: the engine hands them to the next check as `olds`, whose lookup then
-        // fails the preview when the restore cannot work (a missing group), as a create's would.
-        return { id, props: withoutUndefined({ ...state, ...c, pendingRestore: true } satisfies RecoveredAccountOutputs), inputs: { ...c, pendingRestore: true } };
       case "live":
         return { id, props: recoveredOutputs(c, verdict.account, state.restored === true, state.internalId), inputs: c };
     }
@@ -206,15 +182,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const state = stateOf(olds);
     const c = pickInputs(news);
     // Identity changes replace; a change of purgeOnDestroy or timeoutMinutes alone sends no request to Azure.
-    if (state.pendingRestore !== true) return { outs: withoutUndefined({ ...state, ...c, pendingRestore: false } satisfies RecoveredAccountOutputs) };
-    // A refresh found the account this resource holds soft-deleted (deleted out of band): restore it.
-    const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
-      recoverAsDecided(await armSession(c.subscriptionId), c, run),
-    );
-    // Ownership follows identity: the same account keeps what this resource did first (an adopted account stays
-    // adopted, invariant (b)); another account is owned only if this update restored it.
-    const same = identityMatch(state.internalId, account.internalId) === "same";
-    return { outs: recoveredOutputs(c, account, same ? state.restored === true : restored) };
+    return { outs: withoutUndefined({ ...state, ...c } satisfies RecoveredAccountOutputs) };
   },
 
   async delete(_id, props) {

@@ -231,8 +231,10 @@ it("a stack created with 0.1.0 refreshes, updates and destroys after the upgrade
     const { state } = await ctx.emulator.control.state();
     const deleted = Object.values(state.deletedAccounts).map((d) => d.account.name).sort();
     const live = Object.values(state.accounts).map((a) => a.name).sort();
-    // Both guards had purgeOnDestroy; the restored account is deleted again (recoverable); the adopted one is released untouched.
-    expect({ deleted, live }).toEqual({ deleted: ["up-restored"], live: ["up-adopted"] });
+    // Both guards had purgeOnDestroy. The 0.1.0 state of the restored account records no identity (internalId), and no
+    // later step can prove one, so its destroy releases the account with the az command to delete it by hand (it may no
+    // longer be the account it restored: tests/accountState.test.ts pins the message); the adopted one is released too.
+    expect({ deleted, live }).toEqual({ deleted: [], live: ["up-adopted", "up-restored"] });
   } finally {
     await host.stop();
   }
