@@ -160,6 +160,8 @@ const MATRIX: Row[] = [
         const g = resource(fresh, GUARD, "tok");
         expect((await g.preview()).failures).toEqual([]);
         expect(fresh.output).toContain("PurgedDeletedAccount: could not look up account 'tok' in resource group 'rg-reclaim' (eastus), so up will decide.");
+        // Invariant (d): preview names the purge up may make (permanent) even when it cannot look.
+        expect(fresh.output).toMatch(/so up will decide\. Up may purge soft-deleted account 'tok'[^\n]*a purge is permanent/);
         expect(await failureOf(g.up())).toContain("no token for Azure Resource Manager");
         ctx.emulator.context.faults.clear();
         // MSAL blocks token requests for 60 s after a 5xx; the next `pulumi up` is a new provider host.
