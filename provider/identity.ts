@@ -57,6 +57,16 @@ export function predecessorOf(kind: string, c: ResolvedInputs): ResolvedInputs |
   return handOvers(kind)[accountKey(c)]?.old;
 }
 
+/**
+ * At the successor's `check` (the engine checks a replacement again with no olds, after `diff`): the old coordinates
+ * whose live account is the predecessor's own, when a replacement handed them over in this process (none for a
+ * predecessor of lineage "foreign").
+ */
+export function ownPredecessorAt(kind: string, c: ResolvedInputs): ResolvedInputs | undefined {
+  const given = handOvers(kind)[accountKey(c)];
+  return given?.liveIsOwn ? given.old : undefined;
+}
+
 /** Called from the successor's `create`: what was handed over, plus the account live at the old coordinates now. */
 export async function inheritedIdentities(kind: string, session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Identity[]> {
   const given = handOvers(kind)[accountKey(c)];

@@ -7,7 +7,7 @@ import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type Resol
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
 import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, sentenceOf, unseenSentence } from "../planner";
-import { handOver, inheritedIdentities, recordedIdentities, withIdentity } from "../identity";
+import { handOver, inheritedIdentities, ownPredecessorAt, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
 import type { ArmSession } from "../azureSession";
@@ -118,6 +118,9 @@ async function decideAndAct(c: ResolvedInputs, subdomain: string | undefined, po
   });
 }
 
+const sameName = (a: { accountName: string; resourceGroupName: string }, b: { accountName: string; resourceGroupName: string }): boolean =>
+  a.accountName.toLowerCase() === b.accountName.toLowerCase() && a.resourceGroupName.toLowerCase() === b.resourceGroupName.toLowerCase();
+
 function checkPolicy(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   return IF_SOFT_DELETED.includes(value as IfSoftDeleted) ? undefined : `ifSoftDeleted must be one of "recover", "purge", "fail", got ${JSON.stringify(value)}`;
@@ -172,7 +175,10 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
         c.subscriptionId,
         async (run) => {
           const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { group: true, restore: policy === "recover" });
-          const decision = decide(declared, held, { identities: [] });
+          // A replacement's check (no olds, after diff handed the old coordinates over): the account live there is the predecessor's own.
+          const old = ownPredecessorAt("policy", c);
+          const handed = old && held.live && held.live.location === old.location && sameName(held.live, old) ? [held.live] : [];
+          const decision = decide(declared, held, { identities: handed });
           return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
         },
         unseenSentence(declared),
