@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
 import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
-import { type Asker, decide, type Decision, type Declared, type Identity, type Owned, type Policy, purgesOf, sentenceOf } from "./planner";
+import { type Asker, decide, type Decision, type Declared, type Identity, type Owned, type Policy, purgesOf, sentenceOf, unseenSentence } from "./planner";
 import { isKnownNow, knownValue, rememberProgramConfig, tell } from "./programRuntime";
 import { purgeDecided } from "./purge";
 import { revealHookInputs } from "./secrets";
@@ -218,9 +218,13 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
   // At preview a group the program creates does not exist yet, and the policy's own preview refuses a missing one:
   // the hooks refuse a missing group only at up, right before the create.
   const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy, asker, restoreFlag: restoreFlag ?? restores(inputs), groupDeclared: true };
-  const found = await previewLookup(guarded.name, `what account ${c.accountName}'s create will meet`, c.subscriptionId, async (run) => ({
-    held: await lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }),
-  }));
+  const found = await previewLookup(
+    guarded.name,
+    `what account ${c.accountName}'s create will meet`,
+    c.subscriptionId,
+    async (run) => ({ held: await lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }) }),
+    unseenSentence(declared),
+  );
   if (!found) return;
   const holder = found.held.subdomainHolder;
   if (holder?.state === "live" && !(await isKnownNow(guarded.owned))) {
@@ -257,7 +261,7 @@ async function beforeAnUpdate(guarded: GuardedAccount, c: ResolvedInputs, inputs
     return lookUpWorld(session, c, declared.customSubDomainName, run.signal, { group: true, restore: policy === "recover" });
   };
   const held = pulumi.runtime.isDryRun()
-    ? (await previewLookup(guarded.name, `account ${c.accountName} before its update`, c.subscriptionId, look))
+    ? await previewLookup(guarded.name, `account ${c.accountName} before its update`, c.subscriptionId, look, unseenSentence(declared))
     : await runHook(accountHookOptions("look-up before the update of account", c), look);
   if (!held || held.live || !held.deletedSameName.some((d) => d.location === c.location)) return;
   const decision = decide(declared, held, { identities: [] });

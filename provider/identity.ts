@@ -37,24 +37,37 @@ export const recordedIdentities = (props: Record<string, unknown>): Identity[] =
 interface HandOver {
   old: ResolvedInputs;
   owned: Identity[];
+  /** Whether the account live at the old coordinates is the predecessor's own (false under lineage "foreign"). */
+  liveIsOwn: boolean;
 }
 
 const handOvers = (kind: string): Record<string, HandOver | undefined> => processSlot(`${kind}HandOvers`, () => ({}));
 
-/** Called from a replacing `diff`: the successor at `news` inherits the old coordinates and what was recorded there. */
-export function handOver(kind: string, old: ResolvedInputs, news: ResolvedInputs, owned: Identity[]): void {
-  handOvers(kind)[accountKey(news)] = { old, owned };
+/**
+ * Called from a replacing `diff`: the successor at `news` inherits the old coordinates and what was recorded there,
+ * and, when `liveIsOwn`, the account live at the old coordinates (a policy of lineage "foreign" passes false: the
+ * account live there is another stack's, never its own predecessor).
+ */
+export function handOver(kind: string, old: ResolvedInputs, news: ResolvedInputs, owned: Identity[], liveIsOwn = true): void {
+  handOvers(kind)[accountKey(news)] = { old, owned, liveIsOwn };
 }
 
-/** The old coordinates handed to a successor at `c`, if a replacement handed any over in this process. */
-export function predecessorOf(kind: string, c: ResolvedInputs): ResolvedInputs | undefined {
-  return handOvers(kind)[accountKey(c)]?.old;
+
+/**
+ * At the successor's `check` (the engine checks a replacement again with no olds, after `diff`): the old coordinates
+ * whose live account is the predecessor's own, when a replacement handed them over in this process (none for a
+ * predecessor of lineage "foreign").
+ */
+export function ownPredecessorAt(kind: string, c: ResolvedInputs): ResolvedInputs | undefined {
+  const given = handOvers(kind)[accountKey(c)];
+  return given?.liveIsOwn ? given.old : undefined;
 }
 
 /** Called from the successor's `create`: what was handed over, plus the account live at the old coordinates now. */
 export async function inheritedIdentities(kind: string, session: ArmSession, c: ResolvedInputs, signal: AbortSignal): Promise<Identity[]> {
   const given = handOvers(kind)[accountKey(c)];
   if (!given) return [];
+  if (!given.liveIsOwn) return withIdentity(given.owned, []);
   const live = await session.getAccount({ ...given.old, subscriptionId: session.subscriptionId }, { abortSignal: signal });
   return withIdentity(given.owned, [live]);
 }

@@ -122,16 +122,18 @@ export const PREVIEW_LOOKUP_BOUND_IN_MS = 20_000;
 /**
  * A read made at preview (`check`) to tell the user what `up` will do. A
  * lookup that cannot be made (credentials, network) never fails the preview:
- * it is reported, and `undefined` leaves the decision to `up`.
+ * it is reported, with `mayDo` (what up may do then, such as a purge, in the
+ * planner's words), and `undefined` leaves the decision to `up`.
  */
-export async function previewLookup<T>(resource: string, what: string, subscriptionId: string, body: (run: HookRun) => Promise<T>): Promise<T | undefined> {
+export async function previewLookup<T>(resource: string, what: string, subscriptionId: string, body: (run: HookRun) => Promise<T>, mayDo?: string): Promise<T | undefined> {
   try {
     return await runHook(
       { action: `preview lookup of ${what}`, timeoutMinutes: PREVIEW_LOOKUP_BOUND_IN_MS / 60_000, previewBoundInMs: PREVIEW_LOOKUP_BOUND_IN_MS, subscriptionId },
       body,
     );
   } catch (error) {
-    report(`${resource}: could not look up ${what}, so up will decide. ${(error as Error).message}`);
+    const may = mayDo ? ` ${mayDo.charAt(0).toUpperCase()}${mayDo.slice(1)}.` : "";
+    report(`${resource}: could not look up ${what}, so up will decide.${may} ${(error as Error).message}`);
     return undefined;
   }
 }

@@ -119,7 +119,7 @@ export function decide(declared: Declared, held: Held, owned: Owned): Decision {
   }
   const subdomain = refusedSubdomain(declared, held, owned);
   if (subdomain) return subdomain;
-  if (held.live) return decideLive(declared, c, held.live, held);
+  if (held.live) return decideLive(declared, c, held.live, owned);
   const inRegion = held.deletedSameName.filter((d) => d.location === c.location);
   const elsewhere = held.deletedSameName.filter((d) => d.location !== c.location);
   // "Own predecessor" is an account this stack recorded that a replacement deleted, met right before the create. The
@@ -168,13 +168,25 @@ function purgeThenCreate(purge: DeletedFacts[], reason: string): Decision {
 }
 
 /** A live account at the name: kept (the stack's, or azure-native refuses to create over it), or replaced (before a create, it is being deleted by the replacement). */
-function decideLive(declared: Declared, c: AccountCoordinates, live: LiveFacts, held: Held): Decision {
+function decideLive(declared: Declared, c: AccountCoordinates, live: LiveFacts, owned: Owned): Decision {
+  // The policy's own decision: an account live in another region is replaced only when it is this stack's (recorded,
+  // or handed over by the policy a location change replaces); another's blocks the name and the create would fail.
+  if (declared.asker === "plan" && live.location !== c.location && !isOwned(owned, live)) return liveElsewhere(c, live);
   if (declared.asker === "create" || declared.asker === "retry" || live.location !== c.location) {
     // Seen before the create of this account (a preview of the hook) or in another region: the replacement deletes it first, then its create meets it soft-deleted.
     return { kind: "replace", live, reason: "the account is replaced delete-first: its predecessor is this stack's own" };
   }
-  void held;
   return { kind: "keep", live, owned: false, reason: "the account is live" };
+}
+
+/** A live account of the name in another region that this stack never recorded: it holds the name in the group, and its region cannot change. */
+function liveElsewhere(c: AccountCoordinates, live: LiveFacts): Decision {
+  return {
+    kind: "refuse",
+    property: "location",
+    reason: `account ${describeFacts(live)} is live in region '${live.location}' (${live.id}) and holds the name '${c.accountName}' in resource group '${c.resourceGroupName}', so an account in '${c.location}' cannot be created; this stack never recorded it (it is another's), so nothing is deleted or purged`,
+    fix: `choose another accountName or resourceGroupName, or, if that account is this stack's, set location to '${live.location}' and import it`,
+  };
 }
 
 /** RecoveredAccount: adopt the live account, restore the soft-deleted one, or refuse. */
@@ -246,7 +258,7 @@ function deletedSince(c: AccountCoordinates, d: DeletedFacts, policy: Policy): D
     kind: "refuse",
     property: "ifSoftDeleted",
     reason: `account ${describeFacts(d)} was soft-deleted (at ${d.deletionDate ?? "?"}) after this update's soft-delete policy ("${policy}") decided, and it is not this stack's own predecessor, so nothing was purged`,
-    fix: `run \`pulumi up --refresh\`: the refresh finds the account soft-deleted and the policy decides again${policy === "recover" ? " (it restores the account)" : ""}`,
+    fix: `run \`pulumi up --refresh\` without --target (or with the account's soft-delete policy among the targets): the refresh finds the account soft-deleted and the policy decides again${policy === "recover" ? " (it restores the account)" : ""}`,
   };
 }
 
@@ -317,11 +329,10 @@ export function sentenceOf(declared: Declared, decision: Decision, voice: Voice 
 }
 
 /** With unknown inputs: what up may do once they are known, naming the account as far as it is known. */
-function maySentence(declared: Declared): string {
+function maySentence(declared: Declared, once = "once its inputs are known (an input is not known yet at preview)"): string {
   const name = declared.accountName ?? declared.account?.accountName;
   const account = name ? `account '${name}'` : "the account";
   const soft = name ? `soft-deleted account '${name}'` : "a soft-deleted account holding the name";
-  const once = "once its inputs are known (an input is not known yet at preview)";
   if (declared.asker === "recover") return `up may restore or adopt ${account} ${once}`;
   switch (declared.policy) {
     case "guard":
@@ -332,6 +343,11 @@ function maySentence(declared: Declared): string {
     case "fail":
       return `up may fail if ${soft} exists ${once}, or purge this stack's own predecessor of ${account} (deleted by a replacement); a purge is permanent`;
   }
+}
+
+/** When preview could not look up what Azure holds: what up may do once it can, in the words used for unknown inputs (invariant (d)). */
+export function unseenSentence(declared: Declared): string {
+  return maySentence(declared, "once it looks up what Azure holds (this preview could not)");
 }
 
 /** The ids an up may purge under a decision: acting code purges exactly these and nothing else. */

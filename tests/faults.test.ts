@@ -157,6 +157,8 @@ const MATRIX: Row[] = [
         // preview of a new guard: Check with no olds.
         expect((await fresh.check(urnOf(GUARD, "tok"), {}, { __provider: providers[GUARD], accountName: "tok", location: LOCATION, resourceGroupName: GROUP })).failures).toEqual([]);
         expect(fresh.output).toContain("PurgedDeletedAccount: could not look up account 'tok' in resource group 'rg-reclaim' (eastus), so up will decide.");
+        // Invariant (d): preview names the purge up may make (permanent) even when it cannot look.
+        expect(fresh.output).toMatch(/so up will decide\. Up may purge soft-deleted account 'tok'[^\n]*a purge is permanent/);
         expect(await failureOf(up(fresh, GUARD, "tok"))).toContain("no token for Azure Resource Manager");
         ctx.emulator.context.faults.clear();
         // MSAL blocks token requests for 60 s after a 5xx; the next `pulumi up` is a new provider host.

@@ -1,4 +1,4 @@
-import { type Asker, decide, type Decision, type DeletedFacts, type Held, type LiveFacts, type Policy, purgesOf, sentenceOf } from "../provider/planner";
+import { type Asker, decide, type Decision, type DeletedFacts, type Held, type LiveFacts, type Policy, purgesOf, sentenceOf, unseenSentence } from "../provider/planner";
 
 /**
  * The planner as a table: what Azure holds (found) × policy × who asks
@@ -31,6 +31,7 @@ const foreignElsewhere: Held = { groupExists: true, deletedSameName: [deletedAt(
 const ownElsewhere: Held = { groupExists: true, deletedSameName: [deletedAt("westus", OURS)] };
 const liveHere: Held = { groupExists: true, live: live("eastus", OURS), deletedSameName: [] };
 const liveElsewhere: Held = { groupExists: true, live: live("westus", OURS), deletedSameName: [] };
+const liveElsewhereForeign: Held = { groupExists: true, live: live("westus", THEIRS), deletedSameName: [] };
 const noGroup: Held = { groupExists: false, deletedSameName: [deletedAt("eastus", THEIRS)] };
 const subdomainForeign: Held = { groupExists: true, deletedSameName: [], subdomainHolder: { state: "soft-deleted", account: deletedAt("eastus", THEIRS, { accountName: "other", id: "/x/deletedAccounts/other" }) } };
 const subdomainOwn: Held = { groupExists: true, deletedSameName: [], subdomainHolder: { state: "soft-deleted", account: deletedAt("eastus", OURS, { accountName: "acct", resourceGroupName: "rg-old", id: "/x/resourceGroups/rg-old/deletedAccounts/acct" }) } };
@@ -83,6 +84,8 @@ const ROWS: Row[] = [
   { why: "a live account at the name is kept", found: liveHere, policy: "recover", asker: "plan", kind: "keep" },
   { why: "before a create, a live account is the predecessor a delete-first replacement deletes", found: liveHere, policy: "recover", asker: "create", kind: "replace", says: "will be created again: the replacement deletes it first" },
   { why: "a live account in another region than declared is replaced (location change)", found: liveElsewhere, policy: "fail", asker: "plan", kind: "replace" },
+  { why: "the policy's decision refuses another's account live in another region (never recorded): it holds the name, and the create would fail", found: liveElsewhereForeign, policy: "recover", asker: "plan", kind: "refuse", says: "is live in region 'westus'" },
+  { why: "under fail too, another's live account in another region is refused with the fix, not replaced", found: liveElsewhereForeign, policy: "fail", asker: "plan", kind: "refuse", says: "choose another accountName" },
   // The resource group.
   { why: "a missing group fails under purge, before anything is purged", found: noGroup, policy: "purge", asker: "plan", kind: "refuse", says: "resource group 'rg' does not exist" },
   { why: "a missing group fails under recover", found: noGroup, policy: "recover", asker: "plan", kind: "refuse" },
@@ -106,6 +109,16 @@ const ROWS: Row[] = [
   { why: "RecoveredAccount with nothing to recover fails, naming where it looked", found: free, policy: "recover", asker: "recover", kind: "refuse", says: "nothing to recover" },
 ];
 
+describe("planner: a preview that could not look up what Azure holds", () => {
+  it.each(["guard", "purge", "recover", "fail"] as Policy[])("says what up may do under %s, naming the account and that a purge is permanent", (policy) => {
+    const line = unseenSentence({ account: c, policy, asker: "plan" });
+    expect(line).toMatch(/may (purge|restore|fail)/);
+    expect(line).toContain("'acct'");
+    expect(line).toContain("a purge is permanent");
+    expect(line).toContain("this preview could not");
+  });
+});
+
 describe("planner: found × policy × flow", () => {
   it.each(ROWS)("$why", (row) => {
     const declared = { account: row.unknown ? undefined : c, customSubDomainName: "acct", policy: row.policy, asker: row.asker, restoreFlag: row.restoreFlag };
@@ -121,7 +134,7 @@ describe("planner: found × policy × flow", () => {
   });
 
   it("never purges an account whose identity the stack did not record, under recover and fail", () => {
-    const helds = [free, foreignHere, foreignElsewhere, noGroup, subdomainForeign, liveHere, nameDeletedSubdomainLive, subdomainOutside];
+    const helds = [free, foreignHere, foreignElsewhere, noGroup, subdomainForeign, liveHere, nameDeletedSubdomainLive, subdomainOutside, liveElsewhereForeign];
     for (const policy of ["recover", "fail"] as Policy[]) {
       for (const asker of ["plan", "create", "retry"] as Asker[]) {
         for (const held of helds) expect(purgesOf(decide({ account: c, customSubDomainName: "acct", policy, asker }, held, owned))).toEqual([]);

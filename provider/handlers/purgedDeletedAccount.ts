@@ -7,7 +7,7 @@ import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, leftToHooksSentence, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
+import { decide, type Decision, type Declared, type Identity, leftToHooksSentence, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf, unseenSentence } from "../planner";
 import { deletedFacts } from "../world";
 import type { ArmSession, DeletedAccountDetails } from "../azureSession";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
@@ -126,7 +126,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     }
     if (isNew && checked.allKnown && !failures.length) {
       const c = pickInputs(checked.inputs);
-      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sight, false, run.signal));
+      const found = await previewLookup("PurgedDeletedAccount", `account ${describeAccount(c)}`, c.subscriptionId, async (run) => plan(await armSession(c.subscriptionId), c, sight, false, run.signal), unseenSentence({ account: c, policy: "guard", asker: "plan" }));
       if (found) report(`PurgedDeletedAccount: ${sentenceOf(found.declared, found.decision, { guardResource: true })}`);
     }
     return { inputs: checked.inputs, failures };

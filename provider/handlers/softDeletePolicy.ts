@@ -6,8 +6,8 @@ import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf } from "../planner";
-import { handOver, inheritedIdentities, predecessorOf, recordedIdentities, withIdentity } from "../identity";
+import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf, unseenSentence } from "../planner";
+import { handOver, inheritedIdentities, ownPredecessorAt, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
 import type { ArmSession } from "../azureSession";
@@ -21,10 +21,12 @@ export const IF_SOFT_DELETED: readonly IfSoftDeleted[] = ["recover", "purge", "f
  * decides (never by a refresh): `created` (the name was free, or the policy
  * purged what held it, and the account's create followed), `restored`, or
  * `foreign` (a live account this stack never recorded held the name: its
- * create fails "already exists" unless the program imports it). An account
- * seen live at the name counts as this stack's own only under `created` or
- * `restored`: a refresh of a `foreign` name records nothing, so another
- * stack's account is never purged as an own predecessor.
+ * create fails "already exists" unless the program imports it). The account
+ * seen live at the name when the program runs (accountHooks.ts,
+ * observeOwnAccount) counts as this stack's own only under `created` or
+ * `restored`; no step of the policy records an identity because an account is
+ * live (see `owned`), so another stack's account is never purged as an own
+ * predecessor.
  *
  * Why not fold it into `found`: a refresh must rewrite `found` (the next
  * update decides again from what the refresh found: free, soft-deleted or
@@ -67,12 +69,14 @@ export type SoftDeletePolicyOutputs = ResolvedInputs & {
    * Identities of the accounts this stack created, restored or kept at this
    * name (internalId and ARM id): the account's hooks purge a soft-deleted
    * account under "recover" or "fail" only when its internalId is here (or
-   * was seen live at the name in the same update). Recorded when known: at
-   * the decision (restore, keep), at any later step of the policy (an update
-   * or a refresh finds the created account live), and when the policy is
-   * replaced along with the account (the account live at the old coordinates,
+   * was seen live at the name in the same update). Recorded only with proof:
+   * a restore this policy made (the restored internalId), and when the policy
+   * is replaced along with the account (what the predecessor recorded, and,
+   * unless its lineage is `foreign`, the account live at the old coordinates,
    * read at the new policy's create, before the account's delete-first
-   * replacement deletes it).
+   * replacement deletes it). Never because an account is live at the name (a
+   * refresh, a settings-only update): after a create that Azure refused,
+   * another stack may have created it.
    */
   owned?: Identity[];
   /** The account's customSubDomainName, looked up as a second name before a create. */
@@ -84,7 +88,7 @@ export type SoftDeletePolicyOutputs = ResolvedInputs & {
 type Decided = Pick<SoftDeletePolicyOutputs, "found" | "restore" | "restoredFingerprint" | "restored" | "purged" | "pendingDecision" | "owned" | "lineage">;
 
 /** Acts on the planner's decision, after printing it in the words preview used. */
-async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared, decision: Decision, owned: Identity[], fingerprint: string | undefined, run: HookRun): Promise<Decided> {
+async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared, decision: Decision, owned: Identity[], fingerprint: string | undefined, previous: Lineage | undefined, run: HookRun): Promise<Decided> {
   report(`ReclaimableAccount: ${sentenceOf(declared, decision)}`);
   const none: Decided = { found: "free", restore: false, restoredFingerprint: undefined, restored: false, purged: false, pendingDecision: false, owned, lineage: "created" };
   switch (decision.kind) {
@@ -98,8 +102,9 @@ async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared,
       return { ...none, found: "soft-deleted", purged };
     }
     case "keep":
-      // A live account is this stack's only when its identity was recorded (or handed over by a replaced policy).
-      return { ...none, found: "live", lineage: decision.owned || isOwned({ identities: owned }, decision.live) ? "created" : "foreign" };
+      // A live account is this stack's only when its identity was recorded (or handed over by a replaced policy), or when
+      // this policy's earlier decision made the account at this name (its lineage stands; being live records nothing).
+      return { ...none, found: "live", lineage: decision.owned || isOwned({ identities: owned }, decision.live) ? "created" : previous && previous !== "foreign" ? previous : "foreign" };
     case "replace":
       return { ...none, found: "live" };
     default:
@@ -108,14 +113,15 @@ async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared,
 }
 
 /** Gathers what Azure holds, asks the planner, acts. */
-async function decideAndAct(c: ResolvedInputs, subdomain: string | undefined, policy: IfSoftDeleted, fingerprint: string | undefined, owned: Identity[], liveIsOurs: boolean): Promise<Decided> {
+async function decideAndAct(c: ResolvedInputs, subdomain: string | undefined, policy: IfSoftDeleted, fingerprint: string | undefined, owned: Identity[], previous: Lineage | undefined): Promise<Decided> {
   return runHook(accountHookOptions(`soft-delete policy "${policy}" for account`, c), async (run) => {
     const session = await armSession(c.subscriptionId);
     const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
-    // The live account is this stack's own only when the policy's lineage says the stack created or restored the account at this name.
-    const recorded = withIdentity(owned, [...(await inheritedIdentities("policy", session, c, run.signal)), ...(liveIsOurs && held.live ? [held.live] : [])]);
+    // Being live at the name is no proof of ownership (another stack may have created it after this stack's create
+    // failed): only what was recorded, and what a replaced policy hands over, counts as own.
+    const recorded = withIdentity(owned, await inheritedIdentities("policy", session, c, run.signal));
     const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
-    return actOn(session, c, declared, decide(declared, held, { identities: recorded }), recorded, fingerprint, run);
+    return actOn(session, c, declared, decide(declared, held, { identities: recorded }), recorded, fingerprint, previous, run);
   });
 }
 
@@ -168,19 +174,26 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     if (isNew) {
       const policy = policyValue as IfSoftDeleted;
       const subdomain = news.customSubDomainName === UNKNOWN ? undefined : (news.customSubDomainName as string | undefined);
-      const verdict = await previewLookup("ReclaimableAccount", `the state of the name of account ${describeAccount(c)}`, c.subscriptionId, async (run) => {
-        const session = await armSession(c.subscriptionId);
-        const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
-        const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
-        // A replacement's check comes again without olds, after its diff handed over the old coordinates
-        // (pulumi/pulumi pkg/resource/deploy/step_generator.go: "recompute the default values", Check with no olds): the
-        // account live there is this stack's own, whose subdomain the replacement frees. Only that live account counts
-        // here: what the old policy recorded decides nothing at preview (an account deleted out of band is not "own").
-        const old = predecessorOf("policy", c);
-        const predecessor = old ? await session.getAccount({ ...old, subscriptionId: session.subscriptionId }, { abortSignal: run.signal }) : undefined;
-        const decision = decide(declared, held, { identities: withIdentity([], [predecessor]) });
-        return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
-      });
+      const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan", groupDeclared: news.groupDeclared === true };
+      const verdict = await previewLookup(
+        "ReclaimableAccount",
+        `the state of the name of account ${describeAccount(c)}`,
+        c.subscriptionId,
+        async (run) => {
+          const session = await armSession(c.subscriptionId);
+          const held = await lookUpWorld(session, c, subdomain, run.signal, { group: true, restore: policy === "recover" });
+          // A replacement's check comes again without olds, after its diff handed over the old coordinates
+          // (pulumi/pulumi pkg/resource/deploy/step_generator.go: "recompute the default values", Check with no olds): the
+          // account live there is this stack's own (unless the predecessor's lineage is "foreign"), whose name and
+          // subdomain the replacement frees. What the old policy recorded decides nothing at preview (an account deleted
+          // out of band is not "own").
+          const old = ownPredecessorAt("policy", c);
+          const predecessor = old ? await session.getAccount({ ...old, subscriptionId: session.subscriptionId }, { abortSignal: run.signal }) : undefined;
+          const decision = decide(declared, held, { identities: withIdentity([], [predecessor]) });
+          return decision.kind === "refuse" ? { failure: sentenceOf(declared, decision), property: decision.property } : { line: sentenceOf(declared, decision) };
+        },
+        unseenSentence(declared),
+      );
       if (verdict?.failure) failures.push({ property: verdict.property === "resourceGroupName" ? "resourceGroupName" : "ifSoftDeleted", reason: verdict.failure });
       else if (verdict?.line) report(`ReclaimableAccount: ${verdict.line}`);
     }
@@ -193,7 +206,8 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const after = extras(news);
     if (result.replaces?.length) {
       // The successor (created next, in this process) inherits what this policy recorded and the account live at these coordinates.
-      handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds));
+      // A predecessor of lineage "foreign" never held its own account at the name: the account live there is another's.
+      handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds), lineageOf(olds) !== "foreign");
     }
     const renamed = (result.replaces ?? []).some((p) => p === "accountName" || p === "resourceGroupName");
     if (renamed && before.customSubDomainName && before.customSubDomainName === after.customSubDomainName) {
@@ -246,7 +260,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async create(inputs) {
     const c = pickInputs(inputs);
     const { ifSoftDeleted, accountFingerprint, retained, customSubDomainName } = extras(inputs);
-    const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, [], false);
+    const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, [], undefined);
     const outs = withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided } satisfies SoftDeletePolicyOutputs);
     return { id: `${accountId(c)}/softDeletePolicy`, outs };
   },
@@ -264,10 +278,10 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     if (found.found === "live") {
       // The account exists: no request may carry the restore flag any more (a refresh can bring drift
       // that azure-native then updates, and Azure refuses the flag on a live account).
-      // Record its identity (a refresh is a step that writes state) only when this stack created or restored the account
-      // at this name: a name that another account held when the policy decided stays unrecorded.
+      // Being live is no proof of ownership: the policy may have decided "free" for a create that Azure then refused,
+      // and another stack created the account since. A refresh records no identity; it keeps the lineage.
       const lineage = lineageOf(state);
-      const owned = lineage === "foreign" ? state.owned : withIdentity(state.owned, [found.live]);
+      const owned = state.owned;
       if (lineage === "foreign") report(`refresh: account ${describeAccount(c)} is live, but this stack did not create or restore it (a live account held the name when the policy decided): not recorded as this stack's own`);
       return { id, props: withoutUndefined({ ...state, restore: false, restoredFingerprint: undefined, pendingDecision: false, found: "live" as const, owned, lineage }), inputs };
     }
@@ -286,18 +300,13 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // create may not have happened yet: a failed or interrupted up).
     const policyChanged = previous.ifSoftDeleted !== ifSoftDeleted && previous.found === "soft-deleted";
     if (previous.pendingDecision || policyChanged || previous.found === "free" || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
-      const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], lineageOf(previous) !== "foreign");
+      const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], lineageOf(previous));
       return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: decided.restored || (previous.restored === true && decided.found === "live"), purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
     }
-    // Settings only: the decision stands. The account this stack created or restored is recorded when it is live now
-    // (the policy's next step after the create that made it); a read, no write. A foreign name records nothing.
+    // Settings only: the decision stands, and nothing is recorded (an account live at the name may be another stack's,
+    // created after this stack's create failed). Identities come from a restore this policy made and a replaced policy's hand-over.
     const lineage = lineageOf(previous);
-    const owned =
-      lineage === "foreign"
-        ? previous.owned
-        : await runHook(accountHookOptions("identity read of account", c), async (run) =>
-            withIdentity(previous.owned, [await (await armSession(c.subscriptionId)).getAccount(c, { abortSignal: run.signal })]),
-          );
+    const owned = previous.owned;
     return { outs: withoutUndefined({ ...previous, ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, pendingDecision: false, owned, lineage } satisfies SoftDeletePolicyOutputs) };
   },
 
