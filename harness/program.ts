@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { clearProcessSlot } from "../provider/processCache";
 
 /** One resource the program registered, with the inputs the engine would receive (`__provider` included). */
 export interface RegisteredResource {
@@ -27,6 +28,9 @@ export async function runProgram(
   },
 ): Promise<RegisteredResource[]> {
   const registered: RegisteredResource[] = [];
+  // Pulumi runs each program in a process of its own: what one program declared (programDeclarations.ts) must not
+  // meet the next program's resources in this shared test process.
+  clearProcessSlot("programDeclarations");
   if (options.config) pulumi.runtime.setAllConfig(options.config);
   await pulumi.runtime.setMocks(
     {
