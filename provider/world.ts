@@ -96,7 +96,8 @@ export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, cu
   const liveListing = customSubDomainName ? session.listLiveAccounts(options) : undefined;
   liveListing?.catch(() => undefined); // awaited below only when a create is planned; its failure then is reported there
   const [group, listing] = await Promise.all([looking.group ? groupExists(session, c.resourceGroupName, options) : Promise.resolve(undefined), session.listDeletedAccounts(options)]);
-  const live = group === false ? undefined : await session.getAccount(c, options);
+  // Unasked, the group may be gone or not created yet (a guard's group the program creates): its 404 is no news.
+  const live = group === false ? undefined : await session.getAccount(c, { ...options, groupMayBeMissing: !looking.group });
   const deletedSameName = listing.filter((d) => sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts);
   // A create is planned when no account is live at the name in the declared region (a live one elsewhere is replaced
   // delete-first): only then is a live holder or Azure's availability check looked at.
