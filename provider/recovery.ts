@@ -143,11 +143,11 @@ export async function decideRecovery(session: ArmSession, c: AccountCoordinates,
  * in the words preview used: adopts the live account or restores the
  * soft-deleted one, then waits until it reads `Succeeded`.
  */
-export async function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
+export async function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun, options: { takesOver?: boolean } = {}): Promise<{ account: LiveAccount; restored: boolean }> {
   const { declared, decision } = await decideRecovery(session, c, run.signal);
   if (decision.kind === "refuse") throw new Error(sentenceOf(declared, decision));
   report(`RecoveredAccount: ${sentenceOf(declared, decision, { purgeOnDestroy: c.purgeOnDestroy })}`);
-  if (isHandedOver(c) && decision.kind === "adopt") report(`taking over live account ${describeAccount(c)} from the resource this one replaces (it restored the account)`);
+  if (options.takesOver && decision.kind === "adopt") report(`taking over live account ${describeAccount(c)} from the resource this one replaces (it restored the account)`);
   if (decision.kind === "restore") {
     await run.waitFor(`restore of ${describeAccount(c)}`, (abortSignal) => session.restoreAccount(c, { abortSignal }));
   }

@@ -111,6 +111,10 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async check(olds, news) {
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
+    // Check gets this resource's old inputs only when the resource has a state: an update, or the successor of a
+    // replacement of this very resource. Only such a create may take over what a predecessor restored (`create`);
+    // another resource of the same account is new here, and adopts.
+    if (olds && olds.accountName !== undefined) checked.inputs.priorState = true;
     const refused = programRefusal(news);
     if (refused) failures.push(refused);
     if (!checked.allKnown || failures.length) return { inputs: checked.inputs, failures };
@@ -154,10 +158,13 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
 
   async create(inputs) {
     const c = pickInputs(inputs);
+    // A hand-over is recorded per account by the diff of a resource that restored it; only this resource's own
+    // successor (its check had the old inputs) inherits it, never another resource declaring the same account.
+    const takesOver = inputs.priorState === true && isHandedOver(c);
     const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
-      recoverAsDecided(await armSession(c.subscriptionId), c, run),
+      recoverAsDecided(await armSession(c.subscriptionId), c, run, { takesOver }),
     );
-    const owned = restored || isHandedOver(c);
+    const owned = restored || takesOver;
     return { id: account.id, outs: recoveredOutputs(c, account, owned) };
   },
 
