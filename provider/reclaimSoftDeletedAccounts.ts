@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { declareInProgram } from "./programDeclarations";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
@@ -40,6 +41,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
   const { accounts = {}, ...defaults } = options;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here so the package works without azure-native installed
   const authorization = require("@pulumi/azure-native/authorization") as typeof import("@pulumi/azure-native/authorization");
+  declareHandledAccounts(defaults, accounts);
   pulumi.runtime.registerResourceTransform(async (args) => {
     if (args.type !== ACCOUNT_TYPE || !args.custom) return undefined;
     const parentUrn = args.opts.parent ? await knownValue(args.opts.parent.urn) : undefined;
@@ -67,4 +69,32 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
       opts: { ...options, ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}), dependsOn, hooks: mergeHooks(args.opts.hooks, attached.hooks) },
     };
   });
+}
+
+/**
+ * Tells the program process, in the turn that constructs each plain account, what its handling will do
+ * (programDeclarations.ts), so a `RecoveredAccount` or guard of the same account constructed beside it is refused
+ * before either registers. The transform above runs only when the account registers, after that turn: without
+ * this, a `RecoveredAccount` next to an account under "purge" or "fail" restored before the policy's check refused
+ * the pair. A legacy stack transformation runs inside the account's constructor (resource.js, `__transformations`)
+ * and changes nothing here.
+ */
+function declareHandledAccounts(defaults: SoftDeleteSettings, accounts: Record<string, SoftDeleteSettings>): void {
+  try {
+    pulumi.runtime.registerStackTransformation((args) => {
+      if (args.type !== ACCOUNT_TYPE || !(args.resource instanceof pulumi.CustomResource)) return undefined;
+      const parentType = (args.opts.parent as { __pulumiType?: string } | undefined)?.__pulumiType;
+      if (parentType === COMPONENT_TYPE) return undefined; // a ReclaimableAccount's policy declares it
+      const props = args.props as AccountInputs;
+      if (props.accountName === undefined || props.location === undefined) return undefined; // left unhandled (above)
+      const policy = ({ ...defaults, ...(accounts[args.name] ?? {}) }).ifSoftDeleted ?? "recover";
+      if (typeof policy !== "string") return undefined; // known only later: left to the provider's check
+      const intent = policy === "purge" ? "purge" : policy === "fail" ? "refuse" : "recover";
+      // Its subscription is azure-native's (a default the program compares as such); the answer goes nowhere: the other resource's own declaration reads this one.
+      void declareInProgram({ intent, who: `ReclaimableAccount (ifSoftDeleted: "${policy}")`, accountName: props.accountName, resourceGroupName: props.resourceGroupName });
+      return undefined;
+    });
+  } catch {
+    // No stack resource in this process (a component provider's): the providers' checks still refuse the pair.
+  }
 }

@@ -338,6 +338,21 @@ export const PLAN_ROWS_DECISIONS: PlanRow[] = [
     },
   },
   {
+    flow: 'the one-line transform under "purge" and a RecoveredAccount for one name: preview fails naming both; up (as without preview) restores nothing and purges nothing',
+    reason: "the transform's handling starts only when the account registers, after the RecoveredAccount's turn; the program must still see both, or the RecoveredAccount restores before the policy's check refuses the pair (fuzz seed 8102 life 5)",
+    program: "reclaimAll",
+    config: { recovered: "true", ifSoftDeleted: "purge" },
+    seed: (emulator, name) => seedDeleted(emulator, [{ name }]),
+    play: async (world, name) => {
+      await refusedAtPreview(world, [new RegExp(`'${name}'`), /ReclaimableAccount/, /RecoveredAccount/]);
+      expect(await world.nameState(name)).toMatchObject({ deleted: true });
+      // The fix: keep one of them (the transform's purge-before-recreate).
+      const fixed = await upHeld(world, { config: { recovered: "false" } }, { policy: "purge" });
+      expect(fixed.result.error).toBeUndefined();
+      expect(writesOf(fixed.events)).toEqual({ ...nothing, purges: [name], puts: [name] });
+    },
+  },
+  {
     flow: "out-of-band delete, then an update without refresh, with a guard: preview names the purge; up purges and creates",
     reason: "the update's PUT meets the soft-deleted account (raw FlagMustBeSetForRestore today); the guard's promise is purge-before-recreate, named in preview",
     program: "plannedGuard",

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
-import { type IfSoftDeleted, reclaimSoftDeletedAccounts } from "pulumi-cognitive-reclaim";
+import { type IfSoftDeleted, RecoveredAccount, reclaimSoftDeletedAccounts } from "pulumi-cognitive-reclaim";
 
 /**
  * Flow program: an unchanged stack of plain azure-native accounts, with the
  * one-line stack transform on top. Config (namespace `flow`) as for
- * `reclaimable`.
+ * `reclaimable`; `recovered` ("true") adds a `RecoveredAccount` of the same
+ * account, constructed after it.
  */
 const config = new pulumi.Config("flow");
 reclaimSoftDeletedAccounts({ ifSoftDeleted: (config.get("ifSoftDeleted") ?? "recover") as IfSoftDeleted, purgeOnDestroy: config.getBoolean("purgeOnDestroy") ?? false });
@@ -26,4 +27,7 @@ if (config.get("declare") !== "none") {
     },
     { retainOnDelete: config.getBoolean("retainOnDelete") ?? false },
   );
+}
+if (config.get("recovered") === "true") {
+  new RecoveredAccount("recovered", { accountName, location: config.get("location") ?? "eastus", resourceGroupName: config.require("resourceGroupName") });
 }
