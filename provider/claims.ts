@@ -38,24 +38,6 @@ export function isClaimed(c: Pick<AccountCoordinates, "subscriptionId" | "resour
   return claims()[accountKey(c)] === true;
 }
 
-function handOvers(): Record<string, true> {
-  return processSlot<Record<string, true>>("accountHandOvers", () => ({}));
-}
-
-/**
- * Records that a resource which restored this account is being replaced in
- * the running update (its `diff` asked for a replacement), so that its
- * successor inherits the ownership instead of merely adopting the account.
- */
-export function handOverAccount(c: Pick<AccountCoordinates, "subscriptionId" | "resourceGroupName" | "accountName">): void {
-  handOvers()[accountKey(c)] = true;
-}
-
-/** Whether a predecessor that restored this account handed it over in the running update. */
-export function isHandedOver(c: Pick<AccountCoordinates, "subscriptionId" | "resourceGroupName" | "accountName">): boolean {
-  return handOvers()[accountKey(c)] === true;
-}
-
 /** What a resource of the running update would do about a soft-deleted account at one name. */
 export type Intent = "purge" | "recover" | "refuse";
 

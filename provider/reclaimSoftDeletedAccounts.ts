@@ -41,7 +41,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
   const { accounts = {}, ...defaults } = options;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here so the package works without azure-native installed
   const authorization = require("@pulumi/azure-native/authorization") as typeof import("@pulumi/azure-native/authorization");
-  declareHandledAccounts(defaults, accounts);
+  declareHandledAccounts(defaults, accounts, authorization);
   pulumi.runtime.registerResourceTransform(async (args) => {
     if (args.type !== ACCOUNT_TYPE || !args.custom) return undefined;
     const parentUrn = args.opts.parent ? await knownValue(args.opts.parent.urn) : undefined;
@@ -79,7 +79,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
  * the pair. A legacy stack transformation runs inside the account's constructor (resource.js, `__transformations`)
  * and changes nothing here.
  */
-function declareHandledAccounts(defaults: SoftDeleteSettings, accounts: Record<string, SoftDeleteSettings>): void {
+function declareHandledAccounts(defaults: SoftDeleteSettings, accounts: Record<string, SoftDeleteSettings>, authorization: typeof import("@pulumi/azure-native/authorization")): void {
   try {
     pulumi.runtime.registerStackTransformation((args) => {
       if (args.type !== ACCOUNT_TYPE || !(args.resource instanceof pulumi.CustomResource)) return undefined;
@@ -90,8 +90,11 @@ function declareHandledAccounts(defaults: SoftDeleteSettings, accounts: Record<s
       const policy = ({ ...defaults, ...(accounts[args.name] ?? {}) }).ifSoftDeleted ?? "recover";
       if (typeof policy !== "string") return undefined; // known only later: left to the provider's check
       const intent = policy === "purge" ? "purge" : policy === "fail" ? "refuse" : "recover";
-      // Its subscription is azure-native's (a default the program compares as such); the answer goes nowhere: the other resource's own declaration reads this one.
-      void declareInProgram({ intent, who: `ReclaimableAccount (ifSoftDeleted: "${policy}")`, accountName: props.accountName, resourceGroupName: props.resourceGroupName });
+      // Its subscription is the one azure-native deploys it to, as the transform asks (the stack's default may be another:
+      // a provider of its own, or AZURE_SUBSCRIPTION_ID alone); through a provider resource it is left to the checks.
+      const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
+      // The answer goes nowhere: the other resource's own declaration reads this one.
+      void declareInProgram({ intent, who: `ReclaimableAccount (ifSoftDeleted: "${policy}")`, accountName: props.accountName, resourceGroupName: props.resourceGroupName, subscriptionId });
       return undefined;
     });
   } catch {

@@ -3,7 +3,6 @@ import { type ArmSession, type DeletedAccountDetails, type LiveAccount, POLL_INT
 import type { AccountCoordinates } from "./inputs";
 import { type HookRun, report } from "./lifecycle";
 import { describeAccount } from "./purge";
-import { isHandedOver } from "./claims";
 import { decide, type Decision, type Declared, sentenceOf } from "./planner";
 import { lookUpWorld } from "./world";
 
@@ -109,7 +108,6 @@ export function recoveryPlanLine(c: AccountCoordinates & { purgeOnDestroy?: bool
 export async function recoverOrAdopt(session: ArmSession, c: AccountCoordinates, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
   const plan = await planRecovery(session, c, run.signal);
   if (plan.kind === "impossible") throw new Error(plan.reason);
-  if (isHandedOver(c) && plan.kind === "adopt") report(`taking over live account ${describeAccount(c)} from the resource this one replaces (it restored the account)`);
   if (plan.kind === "adopt") report(`adopting live account ${describeAccount(c)} (no restore request)`);
   else report(`restoring soft-deleted account ${describeAccount(c)}, deleted at ${plan.deleted.deletionDate ?? "?"}`);
   if (plan.kind === "restore") {
@@ -143,11 +141,10 @@ export async function decideRecovery(session: ArmSession, c: AccountCoordinates,
  * in the words preview used: adopts the live account or restores the
  * soft-deleted one, then waits until it reads `Succeeded`.
  */
-export async function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun, options: { takesOver?: boolean } = {}): Promise<{ account: LiveAccount; restored: boolean }> {
+export async function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
   const { declared, decision } = await decideRecovery(session, c, run.signal);
   if (decision.kind === "refuse") throw new Error(sentenceOf(declared, decision));
   report(`RecoveredAccount: ${sentenceOf(declared, decision, { purgeOnDestroy: c.purgeOnDestroy })}`);
-  if (options.takesOver && decision.kind === "adopt") report(`taking over live account ${describeAccount(c)} from the resource this one replaces (it restored the account)`);
   if (decision.kind === "restore") {
     await run.waitFor(`restore of ${describeAccount(c)}`, (abortSignal) => session.restoreAccount(c, { abortSignal }));
   }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type DeletedAccountDetails, type LiveAccount } from "../azureSession";
-import { accountKey, claimAccount, declareIntent, handOverAccount, isClaimed, isHandedOver, programRefusal } from "../claims";
+import { accountKey, claimAccount, declareIntent, isClaimed, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -111,10 +111,6 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   async check(olds, news) {
     const checked = checkInputs(news, defaultSubscriptionId());
     const failures: CheckFailure[] = checked.failures;
-    // Check gets this resource's old inputs only when the resource has a state: an update, or the successor of a
-    // replacement of this very resource. Only such a create may take over what a predecessor restored (`create`);
-    // another resource of the same account is new here, and adopts.
-    if (olds && olds.accountName !== undefined) checked.inputs.priorState = true;
     const refused = programRefusal(news);
     if (refused) failures.push(refused);
     if (!checked.allKnown || failures.length) return { inputs: checked.inputs, failures };
@@ -138,13 +134,11 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const result = diffInputs(olds, news);
     const before = pickInputs(olds);
     const after = pickInputs(news);
-    // Not asked for `up --replace`: pulumi/pulumi replaces a replace target without calling Diff
-    // (step_generator.go, diff: isTargetedReplace, 3.260), so this runs only for replacements a diff decides.
-    // If this resource is replaced, its successor (created first) finds the same account live and inherits what
-    // this one restored. Only for the same account: a successor declaring another account merely adopts it.
-    if (olds.restored === true && accountKey(before) === accountKey(after)) {
-      handOverAccount(after);
-      if (result.replaces?.length) report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live and its replacement takes it over (it is not deleted)`);
+    // A replacement's successor adopts what it finds live: the engine re-checks it without olds before its create
+    // (pulumi/pulumi step_generator.go, "recompute the default values"), so nothing can tell it from another new
+    // resource of the same account, and only what a resource itself restored is its to delete.
+    if (result.replaces?.length && olds.restored === true && accountKey(before) === accountKey(after)) {
+      report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live (it is not deleted) and the replacement adopts it, so destroy will release it untouched`);
     }
     if (result.replaces?.length && olds.restored === true && accountKey(before) !== accountKey(after)) {
       // The engine deletes the replaced resource after the update's creates; nothing of this update declares the old account.
@@ -158,13 +152,10 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
 
   async create(inputs) {
     const c = pickInputs(inputs);
-    // A hand-over is recorded per account by the diff of a resource that restored it; only this resource's own
-    // successor (its check had the old inputs) inherits it, never another resource declaring the same account.
-    const takesOver = inputs.priorState === true && isHandedOver(c);
     const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
-      recoverAsDecided(await armSession(c.subscriptionId), c, run, { takesOver }),
+      recoverAsDecided(await armSession(c.subscriptionId), c, run),
     );
-    const owned = restored || takesOver;
+    const owned = restored;
     return { id: account.id, outs: recoveredOutputs(c, account, owned) };
   },
 
