@@ -242,7 +242,7 @@ function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decisio
   return {
     kind: "refuse",
     property: "properties.customSubDomainName",
-    reason: `customSubDomainName '${declared.customSubDomainName}' is held by ${who}, which this stack does not own, so Azure would refuse the create (a subdomain is unique across Azure, and a soft-deleted account keeps it for 48 hours); nothing was purged`,
+    reason: `customSubDomainName '${declared.customSubDomainName}' is held by ${who}, which this stack does not own, so Azure would refuse the ${held.live ? "account's update" : "create"} (a subdomain is unique across Azure, and a soft-deleted account keeps it for 48 hours); nothing was purged`,
     fix:
       holder.state === "live"
         ? `choose another customSubDomainName, or, if that account is yours and may go, delete it and purge it (az cognitiveservices account delete --name ${holder.account.accountName} --resource-group ${holder.account.resourceGroupName}, then purge it; a purge is permanent)`

@@ -57,6 +57,8 @@ export interface Looking {
   group?: boolean;
   /** Check the prerequisites of restoring the soft-deleted account in the declared region (recover, RecoveredAccount). */
   restore?: boolean;
+  /** The live account's update changes its customSubDomainName: the new one's holder matters as for a create. */
+  subdomainChange?: boolean;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function lookUpWorld(session: ArmSession, c: AccountCoordinates, cu
   const deletedSameName = listing.filter((d) => sameText(d.accountName, c.accountName) && sameText(d.resourceGroupName, c.resourceGroupName)).map(deletedFacts);
   // A create is planned when no account is live at the name in the declared region (a live one elsewhere is replaced
   // delete-first): only then is a live holder or Azure's availability check looked at.
-  const createPlanned = !live || live.location !== c.location;
+  const createPlanned = !live || live.location !== c.location || looking.subdomainChange === true;
   const held: Held = {
     live: live ? liveFacts(c, live) : undefined,
     deletedSameName,

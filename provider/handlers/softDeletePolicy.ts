@@ -137,6 +137,10 @@ const extras = (props: Record<string, unknown>) => ({
   customSubDomainName: typeof props.customSubDomainName === "string" ? props.customSubDomainName : undefined,
 });
 
+/** Whether an update changes the account's customSubDomainName to a known new one (ARM compares names case-insensitively). */
+const subdomainChanged = (before: unknown, after: unknown): boolean =>
+  typeof after === "string" && after !== UNKNOWN && (typeof before !== "string" || before.toLowerCase() !== after.toLowerCase());
+
 /**
  * Decides, at deployment time, what a {@link ReclaimableAccount} does about a
  * soft-deleted account holding its name. Serialized into the state like the
@@ -196,6 +200,16 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       );
       if (verdict?.failure) failures.push({ property: verdict.property === "resourceGroupName" ? "resourceGroupName" : "ifSoftDeleted", reason: verdict.failure });
       else if (verdict?.line) report(`ReclaimableAccount: ${verdict.line}`);
+    } else if (subdomainChanged(olds.customSubDomainName, news.customSubDomainName)) {
+      // An update of the live account to a subdomain another account holds fails in Azure (CustomDomainInUse): foreseeable here.
+      const subdomain = news.customSubDomainName as string;
+      const declared: Declared = { account: c, customSubDomainName: subdomain, policy: policyNow, asker: "plan", groupDeclared: news.groupDeclared === true };
+      const refusal = await previewLookup("ReclaimableAccount", `the holder of customSubDomainName '${subdomain}'`, c.subscriptionId, async (run) => {
+        const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { subdomainChange: true });
+        const decision = decide(declared, held, { identities: [] });
+        return decision.kind === "refuse" && decision.property === "properties.customSubDomainName" ? sentenceOf(declared, decision) : undefined;
+      });
+      if (refusal) failures.push({ property: "customSubDomainName", reason: refusal });
     }
     return { inputs, failures };
   },
