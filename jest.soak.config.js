@@ -1,7 +1,7 @@
 /**
  * Tests that run in CI's fuzz step (`.ci/run`), outside `npm test` (which is at its time bound): the flow
- * harness's model of an update killed midway, which the fuzzer's lives rely on, the fuzzer's exit code, and the
- * rows the fuzzer found (fuzz/rows).
+ * harness's own engine rules (flowEngine.test.ts) and its model of an update killed midway, which the fuzzer's
+ * lives and every flow suite rely on, the fuzzer's exit code, and the rows the fuzzer found (fuzz/rows).
  * @type {import('jest').Config}
  */
 module.exports = {

@@ -3,21 +3,22 @@ import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices"
 import { ClientSecretCredential } from "@azure/identity";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { accountWrites, FlowStack, type RunResult } from "../harness/engine";
-import type { ProgramSpec, ResourceSpec } from "../harness/engine/testPrograms/programSpec";
-import { GROUP, LOCATION, seedWorld, useEmulator } from "./harness/emulator";
+import { accountWrites, FlowStack, type RunResult } from "../../harness/engine";
+import type { ProgramSpec, ResourceSpec } from "../../harness/engine/testPrograms/programSpec";
+import { GROUP, LOCATION, seedWorld, useEmulator } from "../harness/emulator";
 
 /**
  * The flow harness's own rules, each checked against what a user would see:
  * the order of provider calls (the `spec` program's call log, the emulator's
  * request log), the state, and the CLI-like output. Programs run for real in
  * a child process; dynamic resources in Pulumi's provider host; accounts in
- * the azure-native stand-in against the emulator. Needs `npm run build`.
+ * the azure-native stand-in against the emulator. Runs in CI's fuzz step with the
+ * harness's other tests (jest.soak.config.js), outside `npm test`. Needs `npm run build`.
  */
 const ctx = useEmulator();
 // Each test runs several real programs (about 3 s each on an idle 2-core machine); leave room for a loaded one.
 jest.setTimeout(180_000);
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "..", "..");
 const SPEC_PROGRAM = "dist/harness/engine/testPrograms/spec.js";
 const THING = "pulumi-nodejs:dynamic/flow:Thing";
 
