@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { declareInProgram } from "./programDeclarations";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
+import { contradictionInProgram } from "./softDeletePolicy";
 
 /** Settings for every account, and per account by its Pulumi resource name. */
 export interface ReclaimSoftDeletedAccountsOptions extends SoftDeleteSettings {
@@ -41,7 +41,8 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
   const { accounts = {}, ...defaults } = options;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here so the package works without azure-native installed
   const authorization = require("@pulumi/azure-native/authorization") as typeof import("@pulumi/azure-native/authorization");
-  declareHandledAccounts(defaults, accounts, authorization);
+  const settingsOf = (accountResourceName: string): SoftDeleteSettings => ({ ...defaults, ...(accounts[accountResourceName] ?? {}) });
+  declareHandledAccounts(settingsOf, authorization);
   pulumi.runtime.registerResourceTransform(async (args) => {
     if (args.type !== ACCOUNT_TYPE || !args.custom) return undefined;
     const parentUrn = args.opts.parent ? await knownValue(args.opts.parent.urn) : undefined;
@@ -53,7 +54,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
       tell(`account ${args.name} has no location; it is left without soft-delete handling (soft-deleted accounts are kept per location)`);
       return undefined;
     }
-    const settings = { ...defaults, ...(accounts[args.name] ?? {}) };
+    const settings = settingsOf(args.name);
     const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
     // The policy and hooks live at the stack's root: name them after the account's whole URN path, so
     // two accounts of the same name under different parents do not collide.
@@ -79,7 +80,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
  * the pair. A legacy stack transformation runs inside the account's constructor (resource.js, `__transformations`)
  * and changes nothing here.
  */
-function declareHandledAccounts(defaults: SoftDeleteSettings, accounts: Record<string, SoftDeleteSettings>, authorization: typeof import("@pulumi/azure-native/authorization")): void {
+function declareHandledAccounts(settingsOf: (accountResourceName: string) => SoftDeleteSettings, authorization: typeof import("@pulumi/azure-native/authorization")): void {
   try {
     pulumi.runtime.registerStackTransformation((args) => {
       if (args.type !== ACCOUNT_TYPE || !(args.resource instanceof pulumi.CustomResource)) return undefined;
@@ -87,14 +88,13 @@ function declareHandledAccounts(defaults: SoftDeleteSettings, accounts: Record<s
       if (parentType === COMPONENT_TYPE) return undefined; // a ReclaimableAccount's policy declares it
       const props = args.props as AccountInputs;
       if (props.accountName === undefined || props.location === undefined) return undefined; // left unhandled (above)
-      const policy = ({ ...defaults, ...(accounts[args.name] ?? {}) }).ifSoftDeleted ?? "recover";
-      if (typeof policy !== "string") return undefined; // known only later: left to the provider's check
-      const intent = policy === "purge" ? "purge" : policy === "fail" ? "refuse" : "recover";
+      const { ifSoftDeleted } = settingsOf(args.name);
+      if (ifSoftDeleted !== undefined && typeof ifSoftDeleted !== "string") return undefined; // known only later: left to the provider's check, no invoke
       // Its subscription is the one azure-native deploys it to, as the transform asks (the stack's default may be another:
       // a provider of its own, or AZURE_SUBSCRIPTION_ID alone); through a provider resource it is left to the checks.
       const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
-      // The answer goes nowhere: the other resource's own declaration reads this one.
-      void declareInProgram({ intent, who: `ReclaimableAccount (ifSoftDeleted: "${policy}")`, accountName: props.accountName, resourceGroupName: props.resourceGroupName, subscriptionId });
+      // Declared as the account's policy declares itself; the answer goes nowhere: the other resource's own declaration reads this one.
+      void contradictionInProgram({ accountName: props.accountName, resourceGroupName: props.resourceGroupName, subscriptionId, ifSoftDeleted });
       return undefined;
     });
   } catch {

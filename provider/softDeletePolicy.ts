@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { IfSoftDeleted } from "./handlers/softDeletePolicy";
+import { type IfSoftDeleted, intentOf } from "./handlers/softDeletePolicy";
 import { declareInProgram } from "./programDeclarations";
 import { stableProvider } from "./stableProvider";
 export { IF_SOFT_DELETED, type IfSoftDeleted, type SoftDeletePolicyOutputs } from "./handlers/softDeletePolicy";
@@ -61,9 +61,8 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
 }
 
 /** The program's refusal of a resource of the same program acting on this account in contradiction (programDeclarations.ts); a policy given as an output is left to the provider's check. */
-function contradictionInProgram(args: SoftDeletePolicyArgs): Promise<string | undefined> | undefined {
+export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted">): Promise<string | undefined> | undefined {
   const policy = args.ifSoftDeleted ?? "recover";
   if (typeof policy !== "string") return undefined;
-  const intent = policy === "purge" ? "purge" : policy === "fail" ? "refuse" : "recover";
-  return declareInProgram({ intent, who: `ReclaimableAccount (ifSoftDeleted: "${policy}")`, accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId });
+  return declareInProgram({ ...intentOf(policy), accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId });
 }

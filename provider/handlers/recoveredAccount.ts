@@ -139,8 +139,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // resource of the same account, and only what a resource itself restored is its to delete.
     if (result.replaces?.length && olds.restored === true && accountKey(before) === accountKey(after)) {
       report(`RecoveredAccount: replacing the resource for account ${describeAccount(after)}; the account stays live (it is not deleted) and the replacement adopts it, so destroy will release it untouched`);
-    }
-    if (result.replaces?.length && olds.restored === true && accountKey(before) !== accountKey(after)) {
+    } else if (result.replaces?.length && olds.restored === true) {
       // The engine deletes the replaced resource after the update's creates; nothing of this update declares the old account.
       report(
         `RecoveredAccount: the replaced resource's delete will delete account ${describeAccount(before)} (it restored it; Azure keeps it soft-deleted)` +
@@ -155,8 +154,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const { account, restored } = await runHook(accountHookOptions("recovery of account", c), async (run) =>
       recoverAsDecided(await armSession(c.subscriptionId), c, run),
     );
-    const owned = restored;
-    return { id: account.id, outs: recoveredOutputs(c, account, owned) };
+    return { id: account.id, outs: recoveredOutputs(c, account, restored) };
   },
 
   async read(id, props) {

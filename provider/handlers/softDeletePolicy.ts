@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { claimAccount, declareIntent, isClaimed, programRefusal } from "../claims";
+import { claimAccount, declareIntent, type Intent, isClaimed, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -15,6 +15,11 @@ import type { ArmSession } from "../azureSession";
 /** What to do when the account's name is held by a soft-deleted account. */
 export type IfSoftDeleted = "recover" | "purge" | "fail";
 export const IF_SOFT_DELETED: readonly IfSoftDeleted[] = ["recover", "purge", "fail"];
+
+/** What a policy would do about a soft-deleted account at its name, and how a contradiction names it (claims.ts). */
+export function intentOf(policy: IfSoftDeleted): { intent: Intent; who: string } {
+  return { intent: policy === "purge" ? "purge" : policy === "fail" ? "refuse" : "recover", who: `ReclaimableAccount (ifSoftDeleted: "${policy}")` };
+}
 
 /**
  * How the account at this name came to the stack, set only when the policy
@@ -172,7 +177,8 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const c = pickInputs(checked.inputs);
     claimAccount(c);
     const policyNow = policyValue as IfSoftDeleted;
-    const contradiction = declareIntent(c, policyNow === "purge" ? "purge" : policyNow === "fail" ? "refuse" : "recover", `ReclaimableAccount (ifSoftDeleted: "${policyNow}")`);
+    const { intent, who } = intentOf(policyNow);
+    const contradiction = declareIntent(c, intent, who);
     if (contradiction) return { inputs, failures: [{ property: "ifSoftDeleted", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew) {
