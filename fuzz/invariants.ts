@@ -99,6 +99,19 @@ function checkDeletes(record: CommandRecord, ownership: Ownership, out: Violatio
   return bad;
 }
 
+/**
+ * Whether a purge is `purgeOnDestroy` doing what it says: destroy, or an up that stopped declaring the account, purging
+ * an account of a policy that declared it (`ReclaimableAccount` or the transform; the caller checks that the stack
+ * created or restored it). Who soft-deleted it does not matter: its identity is the stack's record (accountRecord.ts),
+ * so another account soft-deleted at the name since is never this one.
+ */
+function purgedOnDestroy(record: CommandRecord, w: Write): boolean {
+  const policies = (p: ProgramDecl) => declaring(p, w.name, w.group).filter((a) => a.form === "reclaimable" || a.form === "transform");
+  const asked = (p: ProgramDecl) => policies(p).some((a) => a.purgeOnDestroy && !a.retainOnDelete);
+  if (record.command.command === "destroy") return asked(record.program) || asked(record.applied);
+  return record.command.command === "up" && asked(record.applied) && policies(record.program).length === 0;
+}
+
 /** (a), (b) and (f) for each purge. */
 function checkPurges(record: CommandRecord, ownership: Ownership, badDeletes: Set<string>, out: Violation[]): void {
   const { command } = record;
@@ -121,7 +134,7 @@ function checkPurges(record: CommandRecord, ownership: Ownership, badDeletes: Se
     }
     const programs = command.command === "destroy" ? [record.program, record.applied] : [record.program];
     const governing = programs.flatMap((p) => declaring(p, w.name, w.group));
-    const own = ownership.owned.has(w.id) && (deletedHere.has(w.id) || ownership.deletedByStack.has(w.id));
+    const own = ownership.owned.has(w.id) && (deletedHere.has(w.id) || ownership.deletedByStack.has(w.id) || purgedOnDestroy(record, w));
     if (own) continue; // the stack's own predecessor, or its own account on destroy / removal
     if (governing.some(permitsPurge)) continue; // purge-before-recreate the program declares
     const policy = governing.length ? governing.map((a) => `${a.form}${a.form === "guard" ? "" : ` ifSoftDeleted=${a.ifSoftDeleted}`}`).join(", ") : "no resource of the program declares the name";

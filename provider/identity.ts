@@ -71,3 +71,21 @@ export async function inheritedIdentities(kind: string, session: ArmSession, c: 
   const live = await session.getAccount({ ...given.old, subscriptionId: session.subscriptionId }, { abortSignal: signal });
   return withIdentity(given.owned, [live]);
 }
+
+const records = (): Record<string, Identity[] | undefined> => processSlot("accountRecords", () => ({}));
+
+/**
+ * Called from an account record's delete (handlers/accountRecord.ts), which
+ * runs before the account's delete and the policy's: the identities this
+ * stack's azure-native resource held at these coordinates. Kept for this
+ * provider process (this deployment) only.
+ */
+export function handOverRecord(c: { subscriptionId: string; resourceGroupName: string; accountName: string }, identities: Identity[]): void {
+  const key = accountKey(c);
+  records()[key] = withIdentity(records()[key], identities);
+}
+
+/** What account records of this deployment handed over for these coordinates (for the policy's purge on destroy). */
+export function recordedAt(c: { subscriptionId: string; resourceGroupName: string; accountName: string }): Identity[] {
+  return records()[accountKey(c)] ?? [];
+}

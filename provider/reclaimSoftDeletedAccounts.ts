@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
-import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
+import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, recordAccountIdentity, type RecordedAccount, type SoftDeleteSettings } from "./softDeleteHandling";
 import { contradictionInProgram } from "./softDeletePolicy";
 
 /** Settings for every account, and per account by its Pulumi resource name. */
@@ -73,31 +73,42 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
 }
 
 /**
- * Tells the program process, in the turn that constructs each plain account, what its handling will do
- * (programDeclarations.ts), so a `RecoveredAccount` or guard of the same account constructed beside it is refused
- * before either registers. The transform above runs only when the account registers, after that turn: without
- * this, a `RecoveredAccount` next to an account under "purge" or "fail" restored before the policy's check refused
- * the pair. A legacy stack transformation runs inside the account's constructor (resource.js, `__transformations`)
- * and changes nothing here.
+ * Runs inside each plain account's constructor (a legacy stack transformation: resource.js, `__transformations`),
+ * and changes nothing there. Two things cannot wait for the transform above, which runs only when the account
+ * registers:
+ * - it tells the program process, in the turn that constructs the account, what its handling will do
+ *   (programDeclarations.ts), so a `RecoveredAccount` or guard of the same account constructed beside it is refused
+ *   before either registers (without this, a `RecoveredAccount` next to an account under "purge" or "fail" restored
+ *   before the policy's check refused the pair);
+ * - it registers the record of the account's identity that `purgeOnDestroy` needs (accountRecord.ts), which reads
+ *   the account's outputs: only this transformation holds the account object.
  */
 function declareHandledAccounts(settingsOf: (accountResourceName: string) => SoftDeleteSettings, authorization: typeof import("@pulumi/azure-native/authorization")): void {
   try {
     pulumi.runtime.registerStackTransformation((args) => {
       if (args.type !== ACCOUNT_TYPE || !(args.resource instanceof pulumi.CustomResource)) return undefined;
-      const parentType = (args.opts.parent as { __pulumiType?: string } | undefined)?.__pulumiType;
-      if (parentType === COMPONENT_TYPE) return undefined; // a ReclaimableAccount's policy declares it
+      const parent = args.opts.parent;
+      if ((parent as { __pulumiType?: string } | undefined)?.__pulumiType === COMPONENT_TYPE) return undefined; // a ReclaimableAccount's policy declares it
       const props = args.props as AccountInputs;
       if (props.accountName === undefined || props.location === undefined) return undefined; // left unhandled (above)
-      const { ifSoftDeleted } = settingsOf(args.name);
-      if (ifSoftDeleted !== undefined && typeof ifSoftDeleted !== "string") return undefined; // known only later: left to the provider's check, no invoke
+      const settings = settingsOf(args.name);
       // Its subscription is the one azure-native deploys it to, as the transform asks (the stack's default may be another:
       // a provider of its own, or AZURE_SUBSCRIPTION_ID alone); through a provider resource it is left to the checks.
       const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
+      const account = args.resource as unknown as RecordedAccount;
+      // The account's outputs exist once its constructor returns; the record's name carries the parent's, since two
+      // accounts of one name may live under two parents (whose own names differ).
+      const recordName = parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name;
+      const where = { accountName: props.accountName, resourceGroupName: props.resourceGroupName, subscriptionId };
+      queueMicrotask(() => recordAccountIdentity(recordName, where, settings, account, parent));
+      const { ifSoftDeleted } = settings;
+      if (ifSoftDeleted !== undefined && typeof ifSoftDeleted !== "string") return undefined; // known only later: left to the provider's check, no invoke
       // Declared as the account's policy declares itself; the answer goes nowhere: the other resource's own declaration reads this one.
-      void contradictionInProgram({ accountName: props.accountName, resourceGroupName: props.resourceGroupName, subscriptionId, ifSoftDeleted });
+      void contradictionInProgram({ ...where, ifSoftDeleted });
       return undefined;
     });
   } catch {
-    // No stack resource in this process (a component provider's): the providers' checks still refuse the pair.
+    // No stack resource in this process (a component provider's): the providers' checks still refuse the pair, and
+    // without a record purgeOnDestroy purges nothing (the policy's delete says so).
   }
 }

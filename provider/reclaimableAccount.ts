@@ -116,6 +116,7 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
     this.properties = this.account.properties;
     this.endpoint = this.account.properties.apply((p) => p?.endpoint ?? "");
     // What was done, by the policy or by the account's hooks in this run (a replacement's purge, a restore before an update).
+    attached.recordIdentity(this.account);
     const outcome = attached.outcome(this.account as unknown as pulumi.CustomResource);
     this.restored = outcome.restored;
     this.purged = outcome.purged;

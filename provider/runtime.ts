@@ -1,3 +1,4 @@
+import { accountRecordHandlers } from "./handlers/accountRecord";
 import { purgedDeletedAccountHandlers } from "./handlers/purgedDeletedAccount";
 import { recoveredAccountHandlers } from "./handlers/recoveredAccount";
 import { softDeletePolicyHandlers } from "./handlers/softDeletePolicy";
@@ -24,6 +25,7 @@ import { softDeletePolicyHandlers } from "./handlers/softDeletePolicy";
  * provider code alone is an in-place update).
  */
 export const handlers = {
+  accountRecord: accountRecordHandlers,
   purgedDeletedAccount: purgedDeletedAccountHandlers,
   recoveredAccount: recoveredAccountHandlers,
   softDeletePolicy: softDeletePolicyHandlers,

@@ -7,7 +7,7 @@ import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type Resol
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
 import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf, unseenSentence } from "../planner";
-import { handOver, inheritedIdentities, ownPredecessorAt, recordedIdentities, withIdentity } from "../identity";
+import { handOver, inheritedIdentities, ownPredecessorAt, recordedAt, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
 import type { ArmSession } from "../azureSession";
@@ -346,13 +346,21 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     await runHook(accountHookOptions("purge on destroy of account", c), async (run) => {
       const session = await armSession(c.subscriptionId);
       const deleted = await session.getDeletedAccount(c, { abortSignal: run.signal });
-      const recorded = recordedIdentities(props);
-      // With identities recorded, only one of them is purged: another account soft-deleted at the name since is not this stack's.
-      if (deleted && recorded.length && !isOwned({ identities: recorded }, deleted)) {
-        report(`not purging soft-deleted account ${describeAccount(c)} on destroy: it is not an account this stack recorded (internalId ${deleted.internalId ?? "?"})`);
+      if (!deleted) return;
+      // Only an account this stack recorded is purged: the one its account's record (deleted just before, in this
+      // deployment) or this policy holds. Another account soft-deleted at the name since is not this stack's.
+      const recorded = withIdentity(recordedIdentities(props), recordedAt(c));
+      if (!isOwned({ identities: recorded }, deleted)) {
+        report(
+          `not purging soft-deleted account ${describeAccount(c)} on destroy: ` +
+            (recorded.length
+              ? `it is not an account this stack recorded (internalId ${deleted.internalId ?? "?"})`
+              : `this stack recorded no identity for it (a state written before its account record existed, or a destroy that did not run the account's record), so it may be another's`) +
+            `; if it is yours and may go: az cognitiveservices account purge --name ${c.accountName} --resource-group ${c.resourceGroupName} --location ${c.location} (a purge is permanent)`,
+        );
         return;
       }
-      if (deleted) await purgeIfSoftDeleted(session, c, run);
+      await purgeIfSoftDeleted(session, c, run);
     });
   },
 };
