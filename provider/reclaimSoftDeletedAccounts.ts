@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
-import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, recordAccountIdentity, type RecordedAccount, type SoftDeleteSettings } from "./softDeleteHandling";
+import { accountRecorder } from "./accountRecord";
+import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
 import { contradictionInProgram } from "./softDeletePolicy";
 
 /** Settings for every account, and per account by its Pulumi resource name. */
@@ -74,14 +75,15 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
 
 /**
  * Runs inside each plain account's constructor (a legacy stack transformation: resource.js, `__transformations`),
- * and changes nothing there. Two things cannot wait for the transform above, which runs only when the account
+ * and changes nothing there but the record's hook. Two things cannot wait for the transform above, which runs only when the account
  * registers:
  * - it tells the program process, in the turn that constructs the account, what its handling will do
  *   (programDeclarations.ts), so a `RecoveredAccount` or guard of the same account constructed beside it is refused
  *   before either registers (without this, a `RecoveredAccount` next to an account under "purge" or "fail" restored
  *   before the policy's check refused the pair);
- * - it registers the record of the account's identity that `purgeOnDestroy` needs (accountRecord.ts), which reads
- *   the account's outputs: only this transformation holds the account object.
+ * - where `purgeOnDestroy` is set, it binds the account's afterCreate hook and registers the record of what the
+ *   account's creates made (accountRecord.ts), which reads the account's outputs: only this transformation holds the
+ *   account object.
  */
 function declareHandledAccounts(settingsOf: (accountResourceName: string) => SoftDeleteSettings, authorization: typeof import("@pulumi/azure-native/authorization")): void {
   try {
@@ -95,17 +97,18 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       // Its subscription is the one azure-native deploys it to, as the transform asks (the stack's default may be another:
       // a provider of its own, or AZURE_SUBSCRIPTION_ID alone); through a provider resource it is left to the checks.
       const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
-      const account = args.resource as unknown as RecordedAccount;
-      // The account's outputs exist once its constructor returns; the record's name carries the parent's, since two
-      // accounts of one name may live under two parents (whose own names differ).
-      const recordName = parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name;
       const where = { accountName: props.accountName, resourceGroupName: props.resourceGroupName, subscriptionId };
-      queueMicrotask(() => recordAccountIdentity(recordName, where, settings, account, parent));
       const { ifSoftDeleted } = settings;
-      if (ifSoftDeleted !== undefined && typeof ifSoftDeleted !== "string") return undefined; // known only later: left to the provider's check, no invoke
       // Declared as the account's policy declares itself; the answer goes nowhere: the other resource's own declaration reads this one.
-      void contradictionInProgram({ ...where, ifSoftDeleted });
-      return undefined;
+      // A policy known only later is left to the provider's check, no invoke.
+      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted });
+      // The record's name carries the parent's, since two accounts of one name may live under two parents (whose own names differ).
+      const recorder = accountRecorder(parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name, where, settings.purgeOnDestroy);
+      if (!recorder) return undefined;
+      // The account's outputs exist once its constructor returns.
+      const account = args.resource as pulumi.CustomResource;
+      queueMicrotask(() => recorder.record(account, parent));
+      return { props: args.props, opts: { ...args.opts, hooks: mergeHooks(args.opts.hooks as pulumi.ResourceHookBinding | undefined, recorder.hooks) } };
     });
   } catch {
     // No stack resource in this process (a component provider's): the providers' checks still refuse the pair, and

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { accountRecorder } from "./accountRecord";
 import { runsUnderMocks } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
@@ -107,16 +108,18 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
         this,
       );
     }
+    // The record of what the account's creates made, which purgeOnDestroy purges and nothing else (accountRecord.ts).
+    const recorder = accountRecorder(name, { accountName: accountArgs.accountName, resourceGroupName: accountArgs.resourceGroupName, subscriptionId: this.policy.subscriptionId }, purgeOnDestroy);
     this.account = new cognitiveservices.Account(
       name,
       { ...(accountArgs as import("@pulumi/azure-native/cognitiveservices").AccountArgs), properties: attached.properties as never },
-      { ...forwarded, parent: this, dependsOn: [this.policy], hooks: mergeHooks(opts.hooks, attached.hooks) },
+      { ...forwarded, parent: this, dependsOn: [this.policy], hooks: mergeHooks(opts.hooks, attached.hooks, recorder?.hooks) },
     ) as unknown as AzureNativeAccount;
     this.accountId = this.account.id;
     this.properties = this.account.properties;
     this.endpoint = this.account.properties.apply((p) => p?.endpoint ?? "");
     // What was done, by the policy or by the account's hooks in this run (a replacement's purge, a restore before an update).
-    attached.recordIdentity(this.account);
+    recorder?.record(this.account, this);
     const outcome = attached.outcome(this.account as unknown as pulumi.CustomResource);
     this.restored = outcome.restored;
     this.purged = outcome.purged;

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { AccountRecord } from "./accountRecord";
 import { accountHookBinding } from "./accountHooks";
 import { comesFromResource, runsUnderMocks } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
@@ -86,15 +85,7 @@ export interface SoftDeleteAttachment {
    * account's hooks did in this run: known once the account's step is done.
    */
   outcome(account: pulumi.Resource & { id: pulumi.Output<string> }): { purged: pulumi.Output<boolean>; restored: pulumi.Output<boolean> };
-  /**
-   * Registers, after the account, the record of its identity that `purgeOnDestroy` needs (accountRecord.ts); none
-   * when `purgeOnDestroy` is left unset or false, since then nothing is ever purged on destroy.
-   */
-  recordIdentity(account: RecordedAccount): AccountRecord | undefined;
 }
-
-/** The account outputs a record reads. */
-export type RecordedAccount = pulumi.Resource & { id: pulumi.Output<string>; properties: pulumi.Output<Record<string, unknown> | undefined> };
 
 /**
  * Creates the policy for one account and returns what the account needs.
@@ -154,25 +145,7 @@ export function attachSoftDeleteHandling(
     purged: pulumi.all([policy.purged, created.id]).apply(([p]) => Boolean(p) || (done?.purged ?? false)),
     restored: pulumi.all([policy.restored, created.id]).apply(([r]) => Boolean(r) || (done?.restored ?? false)),
   });
-  const recordIdentity = (created: RecordedAccount) =>
-    recordAccountIdentity(name, { accountName, resourceGroupName: account.resourceGroupName, subscriptionId: policy.subscriptionId }, settings, created, options.parent);
-  return { policy, properties: withRestoreFlag(account.properties, restore), hooks, outcome, recordIdentity };
-}
-
-/**
- * The record of the account's identity that `purgeOnDestroy` needs (accountRecord.ts), registered after the account;
- * none when `purgeOnDestroy` is left unset or false, since then nothing is ever purged on destroy.
- */
-export function recordAccountIdentity(
-  name: string,
-  where: { accountName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string>; subscriptionId: pulumi.Input<string> },
-  settings: SoftDeleteSettings,
-  created: RecordedAccount,
-  parent?: pulumi.Resource,
-): AccountRecord | undefined {
-  if (settings.purgeOnDestroy === undefined || settings.purgeOnDestroy === false) return undefined;
-  const internalId = created.properties.apply((p) => (typeof p?.internalId === "string" ? p.internalId : undefined));
-  return new AccountRecord(`${name}-account-record`, { ...where, accountId: created.id, internalId }, { parent });
+  return { policy, properties: withRestoreFlag(account.properties, restore), hooks, outcome };
 }
 
 /** Hook bindings merged: the user's hooks first, then the package's. */

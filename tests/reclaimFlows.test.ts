@@ -1,5 +1,5 @@
 import { selectRows } from "./harness/flows";
-import { useEmulator } from "./harness/emulator";
+import { seedWorld, useEmulator } from "./harness/emulator";
 import { firstUpIn, none, type Policy, POLICIES, type Program, PROGRAMS, recoverFromFailure, withWorld, writes } from "./harness/reclaimWorld";
 import type { FlowWorld } from "./harness/flows";
 
@@ -104,5 +104,26 @@ describe("options given to the component reach the account", () => {
       expect(result.error).toBeUndefined();
       expect(writes(events)).toEqual({ ...none, accountDeletes: [name], purges: [name] });
     });
+  });
+
+  it("purgeOnDestroy never purges another stack's account: after up --refresh showed it live at the name, its owner soft-deletes it, and destroy leaves it recoverable", async () => {
+    // The stack's account is deleted out of band and purged by Azure after 48 hours; another stack creates its own at
+    // the name, which the refresh reads (azure-native reads the ARM id, built from the name). Only a create of this
+    // stack's account resource adds to the record of what purgeOnDestroy may purge (accountRecord.ts).
+    await withWorld(ctx.emulator, "reclaimable", "free", "recover", async (world, name) => {
+      await world.up({ config: { purgeOnDestroy: "true" } });
+      const mine = (await world.nameState(name)).internalId;
+      await world.deleteAccountOutOfBand(name);
+      await world.passTime(49);
+      await seedWorld(ctx.emulator, { live: [name] });
+      const theirs = (await world.nameState(name)).internalId;
+      expect(theirs).not.toBe(mine);
+      await world.up({ refresh: true, config: { purgeOnDestroy: "true" } });
+      await world.deleteAccountOutOfBand(name);
+      const { result, events } = await world.destroy();
+      expect(result.error).toBeUndefined();
+      expect({ purges: writes(events).purges, theirs: (await world.nameState(name)).internalId }).toEqual({ purges: [], theirs });
+      expect(result.output).toContain(`not purging soft-deleted account '${name}'`);
+    }, false);
   });
 });

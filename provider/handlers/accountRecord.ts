@@ -18,10 +18,10 @@ export type AccountRecordOutputs = {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== UNKNOWN && value !== "" ? value : undefined);
 
-/** The identity the account's azure-native resource reports now (its ARM id and `properties.internalId`). */
+/** The account the account resource's create made in this deployment (its afterCreate hook saw it), if any. */
 function identityOf(news: Record<string, unknown>): Identity | undefined {
-  const id = text(news.accountId);
-  return id ? { id, internalId: text(news.internalId) } : undefined;
+  const id = text(news.createdId);
+  return id ? { id, internalId: text(news.createdInternalId) } : undefined;
 }
 
 const recordedIn = (props: Record<string, unknown>): Identity[] => (Array.isArray(props.identities) ? (props.identities as Identity[]) : []);
@@ -46,14 +46,15 @@ function movedKeys(olds: Record<string, unknown>, news: Record<string, unknown>)
 }
 
 /**
- * What an {@link AccountRecord} does: it stores, from the account's own
- * outputs, the identity of the account this stack's azure-native resource
- * holds, and never sends a request. Its delete runs before the account's (it
- * depends on the account), in the provider process that then runs the
- * policy's delete (one plugin process per provider per deployment): it hands
- * the identities to that delete (identity.ts, `handOverRecord`), which purges
- * only a soft-deleted account among them. A refresh changes nothing: being
- * live at the name proves nothing about whose account it is.
+ * What an {@link AccountRecord} does: it adds the account that a create of the
+ * account resource made (seen by the account's afterCreate hook) to what it
+ * recorded, and never sends a request. Nothing else adds to it: a refresh or an
+ * update of the account shows whatever is live at the name, another stack's
+ * account too. Its delete runs before the account's (it depends on the
+ * account), in the provider process that then runs the policy's delete (one
+ * plugin process per provider per deployment): it hands the identities to that
+ * delete (identity.ts, `handOverRecord`), which purges only a soft-deleted
+ * account among them.
  */
 export const accountRecordHandlers: pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>> = {
   async configure() {},
@@ -71,7 +72,7 @@ export const accountRecordHandlers: pulumi.dynamic.ResourceProvider<Record<strin
       return { changes: true, replaces, deleteBeforeReplace: false };
     }
     const now = identityOf(news);
-    const unknown = news.accountId === UNKNOWN || news.internalId === UNKNOWN;
+    const unknown = news.createdId === UNKNOWN || news.createdInternalId === UNKNOWN;
     const known = now !== undefined && recordedIn(olds).some((o) => o.id.toLowerCase() === now.id.toLowerCase() && o.internalId === now.internalId);
     return { changes: unknown || (now !== undefined && !known) };
   },
