@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Identity } from "./planner";
 import { runsUnderMocks } from "./programRuntime";
+import { revealHookInputs } from "./secrets";
 import { stableProvider } from "./stableProvider";
 export type { AccountRecordOutputs } from "./handlers/accountRecord";
 
@@ -44,7 +45,11 @@ export interface RecordedCoordinates {
   subscriptionId: pulumi.Input<string>;
 }
 
-/** What records one account: a hook to bind to the account, and the record to register once the account is constructed. */
+/**
+ * What records one account: a hook to bind to the account (first: the engine stops running after-hooks at the first
+ * that fails, pulumi/pulumi pkg/resource/deploy/deployment.go RunHooks), and the record to register once the account
+ * is constructed.
+ */
 export interface AccountRecorder {
   hooks: pulumi.ResourceHookBinding;
   record(account: pulumi.Resource & { id: pulumi.Output<string> }, parent?: pulumi.Resource): AccountRecord;
@@ -65,9 +70,11 @@ export interface AccountRecorder {
 export function accountRecorder(name: string, where: RecordedCoordinates, purgeOnDestroy: pulumi.Input<boolean> | undefined): AccountRecorder | undefined {
   if (purgeOnDestroy === undefined || purgeOnDestroy === false || runsUnderMocks()) return undefined;
   let created: Identity | undefined;
-  const afterCreate = new pulumi.ResourceHook(`${name}-record-created-account`, (args) => {
-    const properties = args.newOutputs?.properties as { internalId?: unknown } | undefined;
-    const id = typeof args.newOutputs?.id === "string" ? args.newOutputs.id : args.id;
+  const afterCreate = new pulumi.ResourceHook(`${name}-record-created-account`, async (args) => {
+    // `properties` arrives as a secret Output under additionalSecretOutputs.
+    const outputs = await revealHookInputs(args.newOutputs);
+    const properties = outputs?.properties as { internalId?: unknown } | undefined;
+    const id = typeof outputs?.id === "string" ? outputs.id : args.id;
     created = { id, internalId: typeof properties?.internalId === "string" ? properties.internalId : undefined };
   });
   return {

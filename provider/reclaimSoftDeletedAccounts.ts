@@ -108,7 +108,7 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       // The account's outputs exist once its constructor returns.
       const account = args.resource as pulumi.CustomResource;
       queueMicrotask(() => recorder.record(account, parent));
-      return { props: args.props, opts: { ...args.opts, hooks: mergeHooks(args.opts.hooks as pulumi.ResourceHookBinding | undefined, recorder.hooks) } };
+      return { props: args.props, opts: { ...args.opts, hooks: mergeHooks(recorder.hooks, args.opts.hooks as pulumi.ResourceHookBinding | undefined) } };
     });
   } catch {
     // No stack resource in this process (a component provider's): the providers' checks still refuse the pair, and

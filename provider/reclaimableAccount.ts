@@ -113,7 +113,7 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
     this.account = new cognitiveservices.Account(
       name,
       { ...(accountArgs as import("@pulumi/azure-native/cognitiveservices").AccountArgs), properties: attached.properties as never },
-      { ...forwarded, parent: this, dependsOn: [this.policy], hooks: mergeHooks(opts.hooks, attached.hooks, recorder?.hooks) },
+      { ...forwarded, parent: this, dependsOn: [this.policy], hooks: mergeHooks(recorder?.hooks, opts.hooks, attached.hooks) },
     ) as unknown as AzureNativeAccount;
     this.accountId = this.account.id;
     this.properties = this.account.properties;

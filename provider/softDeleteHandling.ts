@@ -148,7 +148,7 @@ export function attachSoftDeleteHandling(
   return { policy, properties: withRestoreFlag(account.properties, restore), hooks, outcome };
 }
 
-/** Hook bindings merged: the user's hooks first, then the package's. */
+/** Hook bindings merged, each kind in the order given (the engine runs them in that order). */
 export function mergeHooks(...bindings: (pulumi.ResourceHookBinding | undefined)[]): pulumi.ResourceHookBinding {
   const merged: Record<string, unknown[]> = {};
   for (const binding of bindings) {

@@ -355,7 +355,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
           `not purging soft-deleted account ${describeAccount(c)} on destroy: ` +
             (recorded.length
               ? `it is not an account this stack recorded (internalId ${deleted.internalId ?? "?"})`
-              : `this stack recorded no identity for it (a state written before its account record existed, or a destroy that did not run the account's record), so it may be another's`) +
+              : `this stack recorded no identity for it (the account was created before purgeOnDestroy was set or before the package recorded creates, or an earlier destroy that failed had already removed its record), so it may be another's`) +
             `; if it is yours and may go: az cognitiveservices account purge --name ${c.accountName} --resource-group ${c.resourceGroupName} --location ${c.location} (a purge is permanent)`,
         );
         return;
