@@ -25,12 +25,14 @@ interface Args {
   /** Run each life in a seeded legal step order (the life's seed), or the harness's one fixed order. */
   orders: boolean;
   only?: number;
+  /** The first life to run: a long soak of one seed can run in parts (`--from-life 60 --lives 140` continues lives 0-59). */
+  fromLife: number;
   /** A file of steps to play as the only life (a printed row's `steps`, as JSON: an array, or `{ steps, orderSeed }`). */
   replay?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seed: Math.floor(Math.random() * 2 ** 31), lives: 10, commands: 6, shrinkRuns: 12, shrinkMinutes: 8, lifeTimeoutMs: 5 * 60_000, verbose: false, orders: true };
+  const args: Args = { seed: Math.floor(Math.random() * 2 ** 31), lives: 10, commands: 6, shrinkRuns: 12, shrinkMinutes: 8, lifeTimeoutMs: 5 * 60_000, verbose: false, orders: true, fromLife: 0 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -46,13 +48,14 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--shrink-minutes") args.shrinkMinutes = value();
     else if (flag === "--life-timeout") args.lifeTimeoutMs = value() * 1000;
     else if (flag === "--life") args.only = value();
+    else if (flag === "--from-life") args.fromLife = value();
     else if (flag === "--verbose" || flag === "-v") args.verbose = true;
     else if (flag === "--fixed-order") args.orders = false;
     else if (flag === "--replay") {
       args.replay = argv[++i];
       if (!args.replay) throw new Error("--replay needs a file: a JSON array of steps, or { steps, orderSeed } (a printed flow row's steps)");
     }
-    else throw new Error(`unknown flag '${flag}': use --seed S, --lives N, --replay FILE, --commands C (per life), --shrink-runs R, --shrink-minutes M, --no-shrink, --life-timeout SECONDS, --life I (run only life I), --fixed-order, --verbose`);
+    else throw new Error(`unknown flag '${flag}': use --seed S, --lives N, --replay FILE, --commands C (per life), --shrink-runs R, --shrink-minutes M, --no-shrink, --life-timeout SECONDS, --life I (run only life I), --from-life F (run lives F to F+N-1), --fixed-order, --verbose`);
   }
   return args;
 }
@@ -68,9 +71,10 @@ async function main(): Promise<number> {
   let violations = 0;
   const failures = new Map<string, number>();
   const started = Date.now();
+  const first = args.replay !== undefined || args.only !== undefined ? 0 : args.fromLife;
   try {
     const replayed = args.replay === undefined ? undefined : readReplay(args.replay);
-    for (let i = 0; i < (replayed ? 1 : args.lives); i++) {
+    for (let i = first; i < first + (replayed ? 1 : args.lives); i++) {
       if (!replayed && args.only !== undefined && i !== args.only) continue;
       const seed = lifeSeed(args.seed, i);
       const steps = replayed?.steps ?? generateLife(seed, { commands: args.commands });
@@ -98,7 +102,7 @@ async function main(): Promise<number> {
   }
   const minutes = (Date.now() - started) / 60_000;
   out(`fuzz: ${(lives / Math.max(minutes, 1e-9)).toFixed(2)} lives per minute, ${(commands / Math.max(minutes, 1e-9)).toFixed(1)} commands per minute`);
-  out(`fuzz: ${lives} lives, ${commands} commands, ${violations} violations (seed ${args.seed})`);
+  out(`fuzz: ${lives} lives, ${commands} commands, ${violations} violations (seed ${args.seed}${first > 0 ? `, lives ${first}-${first + lives - 1}` : ""})`);
   return violations > 0 ? 1 : 0;
 }
 
