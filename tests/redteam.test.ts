@@ -717,6 +717,33 @@ suite("red team: purges the package must not make", () => {
     });
   });
 
+  it("(a) RecoveredAccount with purgeOnDestroy in a group the program creates: a change of the group's location replaces the group delete-first, and the engine deletes the RecoveredAccount first as its dependent, before any check: the account it restored must not be purged", async () => {
+    // pulumi/pulumi step_generator.go, calculateDependentReplacements: a dependent whose input comes from a resource
+    // replaced delete-first is diffed with that input unknown, and deleted first when its Diff then says "replace".
+    // Flow: the account is soft-deleted -> up (the RecoveredAccount restores it into group.name) -> program edit: the
+    // group's location -> preview, up.
+    const name = "moved-ai";
+    await seedWorld(ctx.emulator, { deleted: [name], group: false }); // the program creates the group
+    const config = { accountName: name, resourceGroupName: GROUP, recovered: "true", guard: "none", account: "none", computedGroup: "true", purgeOnDestroy: "true" };
+    const world = await FlowWorld.create(ctx.emulator, "plannedGuard", config);
+    try {
+      const first = await previewThenUp(world);
+      expect(first.up.error).toBeUndefined();
+      const mine = (await world.nameState(name)).internalId;
+      const moved = await previewThenUp(world, { config: { groupLocation: "westus" } });
+      const after = await world.nameState(name);
+      expect({
+        purges: moved.writes.filter((w) => w.action === "purge").map((w) => w.name),
+        accountStillRecoverable: after.internalId === mine,
+        upWrites: moved.writes,
+        previewSaid: said(moved.preview),
+        upSaid: said(moved.up),
+      }).toEqual(expect.objectContaining({ purges: [], accountStillRecoverable: true }));
+    } finally {
+      await world.close();
+    }
+  });
+
   it("(g) a region change whose new customSubDomainName is held by another LIVE account: up purges the stack's account, then fails with CustomDomainInUse", async () => {
     const name = "mine-ai";
     // Another account, live, holds the subdomain 'other-ai' (seedWorld gives each account its name as subdomain).

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type DeletedAccountDetails, type LiveAccount } from "../azureSession";
 import { accountKey, claimAccount, declareIntent, isClaimed, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
-import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs } from "../inputs";
+import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeIfSoftDeleted } from "../purge";
 import { decideRecovery, recoverAsDecided } from "../recovery";
@@ -99,6 +99,9 @@ const stateOf = (props: Record<string, unknown>) => recordedOutputs<RecoveredAcc
 const identityChanged = (olds: Record<string, unknown>, news: ResolvedInputs): boolean =>
   diffInputs(olds, news as unknown as Record<string, unknown>).replaces?.length !== 0;
 
+/** The inputs that say which account the resource holds. */
+const COORDINATES = ["accountName", "resourceGroupName", "subscriptionId", "location"] as const;
+
 /**
  * What `RecoveredAccount` does in Pulumi's provider host, reached through the
  * stable entry (`runtime.ts`); functions only.
@@ -131,8 +134,21 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
   },
 
   async diff(_id, olds, news) {
-    const result = diffInputs(olds, news);
     const before = pickInputs(olds);
+    const unknown = COORDINATES.filter((key) => news[key] === UNKNOWN);
+    if (unknown.length) {
+      // Not "replace" until the values are known (up's own diff): the engine deletes first a dependent of a
+      // delete-first replacement whose Diff, given the replaced resource's outputs as unknowns, says "replace"
+      // (pulumi/pulumi pkg/resource/deploy/step_generator.go, calculateDependentReplacements), before any check of this
+      // update has declared the account (claims.ts): that delete would delete, and purge, the account the program
+      // still declares.
+      report(
+        `RecoveredAccount: ${unknown.join(", ")} of account ${describeAccount(before)} not known until up; if up finds another account there, the resource is replaced` +
+          (olds.restored === true ? `, and the replaced resource's delete deletes account ${describeAccount(before)} (it restored it)${olds.purgeOnDestroy === true ? `, then purges it; ${PERMANENT}` : ""}` : ""),
+      );
+      return { changes: true, replaces: [], deleteBeforeReplace: false };
+    }
+    const result = diffInputs(olds, news);
     const after = pickInputs(news);
     // A replacement's successor adopts what it finds live: the engine re-checks it without olds before its create
     // (pulumi/pulumi step_generator.go, "recompute the default values"), so nothing can tell it from another new

@@ -9,6 +9,7 @@ import { PurgedDeletedAccount, RecoveredAccount } from "pulumi-cognitive-reclaim
  * `subdomain` (the account's customSubDomainName, default its name: a rename
  * can keep it), `computedGroup` ("true": the program creates the group and
  * passes `group.name`, unknown at preview, to the guard and the account),
+ * `groupLocation` (the group's own location, default `location`: a change replaces the group delete-first),
  * `recovered` ("true": a RecoveredAccount of the same name as well), `guard`
  * and `account` ("none" leaves either out), `purgeOnDestroy`, `tag`.
  * Exports what a user would read: whether the guard purged, and the account's
@@ -21,7 +22,9 @@ const tag = config.get("tag");
 const purgeOnDestroy = config.getBoolean("purgeOnDestroy") ?? false;
 
 const resourceGroupName: pulumi.Input<string> =
-  config.get("computedGroup") === "true" ? new resources.ResourceGroup("group", { resourceGroupName: config.require("resourceGroupName"), location }).name : config.require("resourceGroupName");
+  config.get("computedGroup") === "true"
+    ? new resources.ResourceGroup("group", { resourceGroupName: config.require("resourceGroupName"), location: config.get("groupLocation") ?? location }).name
+    : config.require("resourceGroupName");
 
 const guard = config.get("guard") === "none" ? undefined : new PurgedDeletedAccount("guard", { accountName, location, resourceGroupName, purgeOnDestroy });
 
