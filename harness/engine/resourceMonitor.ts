@@ -43,10 +43,20 @@ function grpcError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
 }
 
-function newCancellation(): { promise: Promise<void>; cancel: () => void } {
-  let cancel = () => undefined as void;
-  const promise = new Promise<void>((resolve) => (cancel = resolve));
-  return { promise, cancel };
+function newCancellation(): { promise: Promise<void>; cancel: () => void; readonly fired: boolean } {
+  let fired = false;
+  let resolve = () => undefined as void;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return {
+    promise,
+    cancel: () => {
+      fired = true;
+      resolve();
+    },
+    get fired() {
+      return fired;
+    },
+  };
 }
 
 function hooksFrom(binding: any): HookBindings {
@@ -131,7 +141,10 @@ export class ResourceMonitor {
           ? this.registerRemote(call.request, reply)
           : this.transform(call.request).then(
               (transformed) => this.enqueue(() => this.registerResource(call.request, transformed), reply, this.run.concurrent),
-              (error: Error) => reply(grpcError(grpc.status.UNKNOWN, error.message)),
+              // A transform still running when the run was cancelled (it may wait on a resource it registered, whose
+              // step failed) ends as the monitor shuts down: Unavailable, as source_eval.go answers a registration
+              // once rm.cancel is closed, and the SDK then exits quietly.
+              (error: Error) => reply(grpcError(this.cancellation.fired ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message)),
             ),
       registerResourceOutputs: (call: Call, reply: Reply) =>
         this.enqueue(async () => {
@@ -239,7 +252,12 @@ export class ResourceMonitor {
       (response) => reply(null, response),
       (error: Error) => {
         if (error instanceof StepFailed) this.cancellation.cancel();
-        reply(grpcError(error instanceof StepFailed ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message));
+        // Once cancelled, every registration still open is answered Unavailable, whatever stopped it (source_eval.go,
+        // RegisterResource: "resource monitor shut down while sending resource registration" / "... while waiting on
+        // step's done channel"), and the SDK then ends the program quietly (runtime/resource.js: Unavailable ->
+        // terminateRpcs) instead of one unhandled rejection per output of each open registration.
+        const shutDown = error instanceof StepFailed || this.cancellation.fired;
+        reply(grpcError(shutDown ? grpc.status.UNAVAILABLE : grpc.status.UNKNOWN, error.message));
       },
     );
   }
