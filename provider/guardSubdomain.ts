@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
 import { type ResolvedInputs, UNKNOWN, pickInputs } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
-import { decide, type Declared, sentenceOf } from "./planner";
+import { decide, type Declared, type Identity, sentenceOf } from "./planner";
 import { knownValue } from "./programRuntime";
 import { revealHookInputs } from "./secrets";
 import { lookUpWorld } from "./world";
@@ -13,7 +13,8 @@ import { lookUpWorld } from "./world";
  * refusal those hooks would make about the account's `customSubDomainName`
  * (held by another live account, or outside the subscription) comes after the
  * purge: an up that purges, then fails for a reason preview could foresee
- * (contract invariant (g)). The guard is not given the account's inputs; the
+ * (contract invariant (g)). The same holds for a soft-deleted holder of another
+ * name that is not this stack's own, which the hooks refuse too. The guard is not given the account's inputs; the
  * program is. So:
  * - `watchHookedAccount` notes the `properties` of the resource constructed
  *   with the guard's account hooks, through a stack transformation, which the
@@ -34,6 +35,8 @@ export interface HookedAccountWatch {
   seen: boolean;
   /** That resource's `properties` input, as its constructor passed it on. */
   properties?: pulumi.Input<Record<string, unknown> | undefined>;
+  /** The account live at the guarded name when the program ran: the hooks' "own" (accountHooks.ts, observeOwnAccount). */
+  own?: Promise<Identity | undefined>;
 }
 
 /** Notes the first resource constructed with these hooks (a program with no such resource leaves the watch unseen). */
@@ -62,18 +65,20 @@ async function subdomainOfWatched(watch: HookedAccountWatch): Promise<string | u
 }
 
 /**
- * The planner's refusal of the guarded account's create when its `customSubDomainName` is held by another live
- * account (or outside the subscription: the holds only the live-accounts listing or Azure's check finds), asked only
- * when the guard's own step would purge (a soft-deleted account at its coordinates, one GET); undefined otherwise.
+ * The planner's refusal of the guarded account's create when its `customSubDomainName` is held by another account:
+ * live, outside the subscription (the holds only the live-accounts listing or Azure's check finds), or soft-deleted
+ * and not this stack's own (the account's hooks would refuse it: fuzz seed 8105 life 38, a rename keeping the
+ * subdomain after a destroy). Asked only when the guard's own step would purge (a soft-deleted account at its
+ * coordinates, one GET); undefined otherwise. "Own" is what the hooks count as own at that moment: the account live
+ * at the name when the program ran.
  */
-async function refusalBeforePurge(c: ResolvedInputs, subdomain: string, signal: AbortSignal): Promise<string | undefined> {
+async function refusalBeforePurge(c: ResolvedInputs, subdomain: string, signal: AbortSignal, own: Identity | undefined): Promise<string | undefined> {
   const session = await armSession(c.subscriptionId);
   if (!(await session.getDeletedAccount(c, { abortSignal: signal }))) return undefined;
   const held = await lookUpWorld(session, c, subdomain, signal);
-  const holder = held.subdomainHolder;
-  if (holder?.state !== "live" && holder?.state !== "outside") return undefined;
+  if (!held.subdomainHolder) return undefined;
   const declared: Declared = { account: c, customSubDomainName: subdomain, policy: "guard", asker: "create", groupDeclared: true };
-  const decision = decide(declared, held, { identities: [] });
+  const decision = decide(declared, held, { identities: own ? [own] : [] });
   if (decision.kind !== "refuse" || decision.property !== "properties.customSubDomainName") return undefined;
   return sentenceOf(declared, decision);
 }
@@ -88,9 +93,10 @@ export function guardSubdomainHook(name: string, watch: HookedAccountWatch): pul
       const inputs = (await revealHookInputs(args.newInputs)) ?? {};
       if (![inputs.accountName, inputs.location, inputs.resourceGroupName, inputs.subscriptionId].every((v) => typeof v === "string" && v !== UNKNOWN)) return;
       const c = pickInputs(inputs);
+      const own = await watch.own?.catch(() => undefined);
       const refusal = pulumi.runtime.isDryRun()
-        ? await previewLookup(name, `the subdomain of account ${c.accountName}`, c.subscriptionId, (run) => refusalBeforePurge(c, subdomain, run.signal))
-        : await runHook(accountHookOptions("look-up of the subdomain before the guard's purge of account", c), (run) => refusalBeforePurge(c, subdomain, run.signal));
+        ? await previewLookup(name, `the subdomain of account ${c.accountName}`, c.subscriptionId, (run) => refusalBeforePurge(c, subdomain, run.signal, own))
+        : await runHook(accountHookOptions("look-up of the subdomain before the guard's purge of account", c), (run) => refusalBeforePurge(c, subdomain, run.signal, own));
       if (refusal) throw new Error(`${name}: ${refusal} The guard purges nothing for a create that Azure would refuse (soft-deleted account '${c.accountName}' stays recoverable).`);
     },
     { onDryRun: true },

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type GuardedAccount, purgeBeforeCreateHooks } from "./accountHooks";
+import { accountHookBinding, type GuardedAccount } from "./accountHooks";
 import { guardSubdomainHook, type HookedAccountWatch, watchHookedAccount } from "./guardSubdomain";
 import { afterThisTurn, declareInProgram } from "./programDeclarations";
 import { comesFromResource, runsUnderMocks, tell } from "./programRuntime";
@@ -89,7 +89,10 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
     }
     this.hooksRead.value = true;
     if (!this.hooks) {
-      this.hooks = runsUnderMocks() ? {} : purgeBeforeCreateHooks(this.guarded);
+      const binding = runsUnderMocks() ? undefined : accountHookBinding(this.guarded);
+      this.hooks = binding?.hooks ?? {};
+      // What the hooks count as own, for the guard's own hook's look at the subdomain's holder.
+      this.watch.own = binding?.seen;
       // The account constructed with these hooks is built right after this getter runs: note its subdomain for the guard's own hook.
       watchHookedAccount(this.hooks, this.watch);
     }
