@@ -101,12 +101,13 @@ function checkDeletes(record: CommandRecord, ownership: Ownership, out: Violatio
 
 /**
  * Whether a purge is `purgeOnDestroy` doing what it says: destroy, or an up that stopped declaring the account, purging
- * an account of a policy that declared it (`ReclaimableAccount` or the transform; the caller checks that the stack
- * created or restored it). Who soft-deleted it does not matter: its identity is the stack's record (accountRecord.ts),
- * so another account soft-deleted at the name since is never this one.
+ * an account of a resource that declared it (`ReclaimableAccount`, the transform, or a `RecoveredAccount`; the caller
+ * checks that the stack created or restored it). Who soft-deleted it does not matter: its identity is the stack's
+ * record (accountRecord.ts; a RecoveredAccount's `internalId`), so another account soft-deleted at the name since is
+ * never this one.
  */
 function purgedOnDestroy(record: CommandRecord, w: Write): boolean {
-  const policies = (p: ProgramDecl) => declaring(p, w.name, w.group).filter((a) => a.form === "reclaimable" || a.form === "transform");
+  const policies = (p: ProgramDecl) => declaring(p, w.name, w.group).filter((a) => a.form === "reclaimable" || a.form === "transform" || a.form === "recovered");
   const asked = (p: ProgramDecl) => policies(p).some((a) => a.purgeOnDestroy && !a.retainOnDelete);
   if (record.command.command === "destroy") return asked(record.program) || asked(record.applied);
   return record.command.command === "up" && asked(record.applied) && policies(record.program).length === 0;
