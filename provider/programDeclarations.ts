@@ -42,6 +42,11 @@ export interface ProgramDeclaration {
   accountName: pulumi.Input<string> | undefined;
   resourceGroupName: pulumi.Input<string> | undefined;
   subscriptionId?: pulumi.Input<string>;
+  /**
+   * The account's `customSubDomainName`, a second name unique across Azure; a function when it is known only once
+   * the account's constructor has run in this turn (the guard's hooked account).
+   */
+  customSubDomainName?: pulumi.Input<string | undefined> | (() => pulumi.Input<string | undefined> | undefined);
 }
 
 interface Coordinates {
@@ -81,13 +86,32 @@ async function coordinatesOf(d: ProgramDeclaration): Promise<Coordinates | undef
   }
 }
 
+async function subdomainOf(d: ProgramDeclaration): Promise<string | undefined> {
+  try {
+    const given = typeof d.customSubDomainName === "function" ? d.customSubDomainName() : d.customSubDomainName;
+    return (await programValue(given as pulumi.Input<string> | undefined))?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The refusal of two accounts of one program declaring one subdomain. */
+function sharedSubdomainRefusal(mine: Coordinates, theirs: Coordinates, subdomain: string): string {
+  return (
+    `two accounts of this program declare customSubDomainName '${subdomain}': account '${mine.accountName}' in resource group '${mine.resourceGroupName}' ` +
+    `and account '${theirs.accountName}' in resource group '${theirs.resourceGroupName}'. A subdomain belongs to one account across Azure, so up would ` +
+    `create one and fail on the other (CustomDomainInUse); nothing is done. Fix: give each account its own customSubDomainName.`
+  );
+}
+
 const sameAccount = (a: Coordinates, b: Coordinates): boolean =>
   a.accountName.toLowerCase() === b.accountName.toLowerCase() && a.resourceGroupName.toLowerCase() === b.resourceGroupName.toLowerCase() && a.subscriptionId.toLowerCase() === b.subscriptionId.toLowerCase();
 
 /**
  * Records a resource the program constructs and returns, once this turn's
  * code has run, why it contradicts another resource of the program (one
- * purges what the other recovers), or undefined. The resource passes the
+ * purges what the other recovers, or two accounts declare one
+ * `customSubDomainName`), or undefined. The resource passes the
  * answer as an input, so its registration (and its `check`) waits for it.
  */
 export function declareInProgram(declaration: ProgramDeclaration): Promise<string | undefined> {
@@ -96,10 +120,19 @@ export function declareInProgram(declaration: ProgramDeclaration): Promise<strin
   return afterThisTurn().then(async () => {
     const mine = await coordinatesOf(declaration);
     if (!mine) return undefined;
+    const others: { other: ProgramDeclaration; theirs: Coordinates }[] = [];
     for (const other of declarations()) {
-      if (other === declaration || other.intent === declaration.intent) continue;
+      if (other === declaration) continue;
       const theirs = await coordinatesOf(other);
-      if (theirs && sameAccount(mine, theirs)) return contradictionOf(mine, declaration, other);
+      if (theirs) others.push({ other, theirs });
+    }
+    const contradiction = others.find(({ other, theirs }) => other.intent !== declaration.intent && sameAccount(mine, theirs));
+    if (contradiction) return contradictionOf(mine, declaration, contradiction.other);
+    // Another account of the program with the same subdomain: Azure lets one of them have it (contract: two names).
+    const subdomain = await subdomainOf(declaration);
+    if (!subdomain) return undefined;
+    for (const { other, theirs } of others) {
+      if (!sameAccount(mine, theirs) && (await subdomainOf(other)) === subdomain) return sharedSubdomainRefusal(mine, theirs, subdomain);
     }
     return undefined;
   });

@@ -120,7 +120,15 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
         ...args,
         accountHooked,
         groupDeclared: comesFromResource(args.resourceGroupName),
-        programContradiction: declareInProgram({ intent: "purge", who: "PurgedDeletedAccount guard", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
+        programContradiction: declareInProgram({
+          intent: "purge",
+          who: "PurgedDeletedAccount guard",
+          accountName: args.accountName,
+          resourceGroupName: args.resourceGroupName,
+          subscriptionId: args.subscriptionId,
+          // The account constructed with the guard's hooks, in this turn (guardSubdomain.ts, watchHookedAccount).
+          customSubDomainName: () => (watch.properties === undefined ? undefined : pulumi.output(watch.properties).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined))),
+        }),
         purged: undefined,
         pendingPurge: undefined,
         deletedAccountId: undefined,

@@ -101,7 +101,8 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       const { ifSoftDeleted } = settings;
       // Declared as the account's policy declares itself; the answer goes nowhere: the other resource's own declaration reads this one.
       // A policy known only later is left to the provider's check, no invoke.
-      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted });
+      const customSubDomainName = pulumi.output(props.properties as pulumi.Input<Record<string, unknown> | undefined>).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined));
+      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName });
       // The record's name carries the parent's, since two accounts of one name may live under two parents (whose own names differ).
       const recorder = accountRecorder(parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name, where, settings.purgeOnDestroy);
       if (!recorder) return undefined;

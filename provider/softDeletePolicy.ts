@@ -61,8 +61,8 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
 }
 
 /** The program's refusal of a resource of the same program acting on this account in contradiction (programDeclarations.ts); a policy given as an output is left to the provider's check. */
-export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted">): Promise<string | undefined> | undefined {
+export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted" | "customSubDomainName">): Promise<string | undefined> | undefined {
   const policy = args.ifSoftDeleted ?? "recover";
   if (typeof policy !== "string") return undefined;
-  return declareInProgram({ ...intentOf(policy), accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId });
+  return declareInProgram({ ...intentOf(policy), accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId, customSubDomainName: args.customSubDomainName });
 }
