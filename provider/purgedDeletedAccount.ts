@@ -3,6 +3,7 @@ import { accountHookBinding, type GuardedAccount } from "./accountHooks";
 import { guardSubdomainHook, type HookedAccountWatch, watchHookedAccount } from "./guardSubdomain";
 import { afterThisTurn, declareInProgram } from "./programDeclarations";
 import { comesFromResource, runsUnderMocks, tell } from "./programRuntime";
+import { subdomainOfProperties } from "./softDeleteHandling";
 import { stableProvider } from "./stableProvider";
 export type { PurgedDeletedAccountOutputs } from "./handlers/purgedDeletedAccount";
 
@@ -127,7 +128,7 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
           resourceGroupName: args.resourceGroupName,
           subscriptionId: args.subscriptionId,
           // The account constructed with the guard's hooks, in this turn (guardSubdomain.ts, watchHookedAccount).
-          customSubDomainName: () => (watch.properties === undefined ? undefined : pulumi.output(watch.properties).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined))),
+          customSubDomainName: () => (watch.properties === undefined ? undefined : subdomainOfProperties(watch.properties)),
         }),
         purged: undefined,
         pendingPurge: undefined,

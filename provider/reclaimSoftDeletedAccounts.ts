@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { accountRecorder } from "./accountRecord";
-import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
+import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings, subdomainOfProperties } from "./softDeleteHandling";
 import { contradictionInProgram } from "./softDeletePolicy";
 
 /** Settings for every account, and per account by its Pulumi resource name. */
@@ -101,8 +101,7 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       const { ifSoftDeleted } = settings;
       // Declared as the account's policy declares itself; the answer goes nowhere: the other resource's own declaration reads this one.
       // A policy known only later is left to the provider's check, no invoke.
-      const customSubDomainName = pulumi.output(props.properties as pulumi.Input<Record<string, unknown> | undefined>).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined));
-      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName });
+      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName: subdomainOfProperties(props.properties) });
       // The record's name carries the parent's, since two accounts of one name may live under two parents (whose own names differ).
       const recorder = accountRecorder(parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name, where, settings.purgeOnDestroy);
       if (!recorder) return undefined;

@@ -116,7 +116,7 @@ export function attachSoftDeleteHandling(
       purgeOnDestroy: settings.purgeOnDestroy,
       timeoutMinutes: settings.timeoutMinutes,
       accountFingerprint: fingerprint,
-      customSubDomainName: pulumi.output(account.properties as pulumi.Input<Record<string, unknown> | undefined>).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined)),
+      customSubDomainName: subdomainOfProperties(account.properties),
       retained: options.retainOnDelete ?? false,
       groupDeclared: pulumi.output(comesFromResource(account.resourceGroupName)),
     },
@@ -146,6 +146,11 @@ export function attachSoftDeleteHandling(
     restored: pulumi.all([policy.restored, created.id]).apply(([r]) => Boolean(r) || (done?.restored ?? false)),
   });
   return { policy, properties: withRestoreFlag(account.properties, restore), hooks, outcome };
+}
+
+/** The `customSubDomainName` an account's `properties` input declares (undefined when it declares none). */
+export function subdomainOfProperties(properties: pulumi.Input<Record<string, unknown> | undefined> | undefined): pulumi.Output<string | undefined> {
+  return pulumi.output(properties).apply((p) => (typeof p?.customSubDomainName === "string" ? p.customSubDomainName : undefined));
 }
 
 /** Hook bindings merged, each kind in the order given (the engine runs them in that order). */
