@@ -314,9 +314,12 @@ async function playEvent(emulator: RunningEmulator, arm: CognitiveServicesManage
       return "";
     case "foreign": {
       const account = { subscriptionId: sub, resourceGroupName: event.group, name: event.name, location: "eastus", kind: "OpenAI", properties: { customSubDomainName: event.subdomain } };
-      const taken = (event.deleted ? view.deleted : view.live).some((a) => a.name === event.name.toLowerCase() && a.group === event.group.toLowerCase());
-      const subdomainLive = view.live.some((a) => a.subdomain === event.subdomain.toLowerCase());
-      if (taken || (!event.deleted && subdomainLive)) return " (already held: skipped)";
+      // Azure lets no account take a name a live or soft-deleted account holds in the group, nor a subdomain
+      // any of them holds; seeding one anyway would make a world Azure cannot be in (seed 8107 life 65).
+      const held = [...view.live, ...view.deleted];
+      const nameHeld = held.some((a) => a.name === event.name.toLowerCase() && a.group === event.group.toLowerCase());
+      const subdomainHeld = held.some((a) => a.subdomain === event.subdomain.toLowerCase());
+      if (nameHeld || subdomainHeld) return " (already held: skipped)";
       if (event.deleted) await emulator.control.seed({ deletedAccounts: [{ ...account, deletedMsAgo: 3 * 3600_000 }] });
       else await emulator.control.seed({ resourceGroups: [{ subscriptionId: sub, name: event.group, location: "eastus" }], accounts: [account] });
       return "";

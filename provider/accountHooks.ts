@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
 import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
-import { type Asker, decide, type Decision, type Declared, type Identity, type Owned, type Policy, purgesOf, sentenceOf, unseenSentence } from "./planner";
+import { type Asker, decide, type Decision, type Declared, type Identity, isOwned, type Owned, PERMANENT, type Policy, purgesOf, sentenceOf, unseenSentence } from "./planner";
 import { isKnownNow, knownValue, rememberProgramConfig, tell } from "./programRuntime";
 import { purgeDecided } from "./purge";
 import { revealHookInputs } from "./secrets";
@@ -196,13 +196,17 @@ async function actOn(guarded: GuardedAccount, c: ResolvedInputs, declared: Decla
 /** What the hooks decide for this create: gathered through the lifecycle wrapper, decided by the planner. */
 async function decideFor(guarded: GuardedAccount, c: ResolvedInputs, inputs: Record<string, unknown> | undefined, asker: Asker, seen: Promise<Identity | undefined>): Promise<{ declared: Declared; decision: Decision } | undefined> {
   const policy = await policyOf(guarded);
-  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy: policy ?? "recover", asker, restoreFlag: restores(inputs) };
+  const declared: Declared = { account: c, customSubDomainName: subdomainOf(inputs), policy: policy ?? "recover", asker, restoreFlag: restores(inputs), atCreate: true };
   if (policy === undefined) return { declared: { ...declared, account: undefined }, decision: { kind: "undecided", reason: "the policy is not known yet" } };
   const held = await runHook(accountHookOptions("look-up before create of account", c), async (run) =>
     lookUpWorld(await armSession(c.subscriptionId), c, declared.customSubDomainName, run.signal, { group: true }),
   );
   return { declared, decision: decide(declared, held, await ownedBy(guarded, seen)) };
 }
+
+/** Whether a live account is the one at the declared name and group (the account itself, not another holder). */
+const isAtName = (a: { accountName: string; resourceGroupName: string }, c: ResolvedInputs): boolean =>
+  a.accountName.toLowerCase() === c.accountName.toLowerCase() && a.resourceGroupName.toLowerCase() === c.resourceGroupName.toLowerCase();
 
 /** At preview: what the create will meet, in the planner's words; a refusal fails the preview (nothing is purged by an up that then fails). */
 async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefined, inputs: Record<string, unknown> | undefined): Promise<void> {
@@ -227,14 +231,21 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
   );
   if (!found) return;
   const holder = found.held.subdomainHolder;
-  if (holder?.state === "live" && !(await isKnownNow(guarded.owned))) {
-    // The policy or guard is created or replaced in this update, so what the stack recorded is not known here: the live
-    // holder may be this stack's own account, which a replacement (a rename or move keeping the subdomain) deletes before
-    // the create. Up refuses it right before the create if it is still live then, before any purge of the hooks.
-    found.held.subdomainHolder = undefined;
-    tell(`${guarded.name}: customSubDomainName '${declared.customSubDomainName}' is held by live account ${describeAccount({ ...c, accountName: holder.account.accountName, resourceGroupName: holder.account.resourceGroupName, location: holder.account.location })} (${holder.account.id}): unless this update's replacement deletes it (this stack's own account), up fails right before the create of account '${c.accountName}', having purged nothing`);
-  }
   const owned = { identities: [...((await knownValue(guarded.owned)) ?? []), ...(found.held.live ? [{ id: found.held.live.id, internalId: found.held.live.internalId }] : [])] };
+  const ownedUnknown = !(await isKnownNow(guarded.owned));
+  if (holder?.state === "live" && (ownedUnknown || isOwned(owned, holder.account)) && !isAtName(holder.account, c)) {
+    // The live holder may be this stack's own account (what the stack recorded is not known while the policy or guard
+    // is created or replaced in this update), which a replacement (a rename or move keeping the subdomain) deletes
+    // before the create, when it replaces delete-first. Preview cannot tell which way the engine replaces (it gives
+    // no diff for an `up --replace` target): up refuses right before the create if the holder is still live then.
+    if (ownedUnknown) found.held.subdomainHolder = undefined;
+    const account = describeAccount({ ...c, accountName: holder.account.accountName, resourceGroupName: holder.account.resourceGroupName, location: holder.account.location });
+    tell(
+      `${guarded.name}: customSubDomainName '${declared.customSubDomainName}' is held by live account ${account} (${holder.account.id}). ` +
+        `If it is this stack's own account and this update's replacement deletes it first (azure-native replaces an account delete-first), the account's hooks then purge soft-deleted account ${account} before the create of account '${c.accountName}', as this stack's own predecessor; ${PERMANENT}. ` +
+        `If it is still live right before that create (\`pulumi up --replace\` and deleteBeforeReplace: false delete it after the create), up fails there, having purged nothing`,
+    );
+  }
   const decision = decide(declared, found.held, owned);
   if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentenceOf(declared, decision)}`);
   // The policy decides this create in this update and its preview says so; the hooks add what only they do (a replacement's purge).

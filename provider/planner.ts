@@ -59,6 +59,11 @@ export interface Declared {
   restoreFlag?: boolean;
   /** The resource group is a resource of the same program (created before the account): a missing group is not refused. */
   groupDeclared?: boolean;
+  /**
+   * Asked at up right before the account's own create (or its retry): every delete-first of a replacement has run, so
+   * an account still live now stays live through the create.
+   */
+  atCreate?: boolean;
 }
 
 /** What Azure holds around the declared account at one moment. */
@@ -228,6 +233,8 @@ function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decisio
   if (!holder || !declared.customSubDomainName || !declared.account) return undefined;
   // A holder this stack recorded is its own account: soft-deleted, the predecessor the policy handles; live, the account
   // a replacement is about to delete (a rename or move keeping the subdomain), which then holds it soft-deleted.
+  // Still live right before the create, it is deleted only after it (a create-before-delete replacement).
+  if (holder.state === "live" && declared.atCreate && isOwned(owned, holder.account) && !isSameName(declared.account, holder.account)) return createBeforeDelete(declared, holder.account);
   if (holder.state !== "outside" && isOwned(owned, holder.account)) return undefined;
   if (holder.state === "soft-deleted" && declared.policy === "guard" && isSameName(declared.account, holder.account)) return undefined;
   if (holder.state === "outside") {
@@ -247,6 +254,20 @@ function refusedSubdomain(declared: Declared, held: Held, owned: Owned): Decisio
       holder.state === "live"
         ? `choose another customSubDomainName, or, if that account is yours and may go, delete it and purge it (az cognitiveservices account delete --name ${holder.account.accountName} --resource-group ${holder.account.resourceGroupName}, then purge it; a purge is permanent)`
         : `choose another customSubDomainName, or, if that account is yours and may go, purge it (az cognitiveservices account purge --name ${holder.account.accountName} --resource-group ${holder.account.resourceGroupName} --location ${holder.account.location}; a purge is permanent), or recover it`,
+  };
+}
+
+/**
+ * This stack's own account still holds the subdomain, live, right before the create of its successor: the replacement
+ * creates before it deletes (`up --replace` gives azure-native no diff, so no delete-first: pulumi/pulumi
+ * step_generator.go, `diff`, `isTargetedReplace`; or `deleteBeforeReplace: false`), and Azure would refuse the create.
+ */
+function createBeforeDelete(declared: Declared, holder: LiveFacts): Decision {
+  return {
+    kind: "refuse",
+    property: "properties.customSubDomainName",
+    reason: `customSubDomainName '${declared.customSubDomainName}' is still held by live account ${describeFacts(holder)} (${holder.id}), this stack's own, right before the create of account '${declared.account?.accountName}': the replacement creates before it deletes (\`pulumi up --replace\`, or deleteBeforeReplace: false), so Azure would refuse the create; nothing was deleted or purged`,
+    fix: `run \`pulumi up\` without --replace (azure-native replaces an account delete-first), or set deleteBeforeReplace: true on the account, or choose another customSubDomainName`,
   };
 }
 

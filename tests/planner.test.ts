@@ -50,6 +50,8 @@ interface Row {
   asker: Asker;
   restoreFlag?: boolean;
   unknown?: boolean;
+  /** Asked at up right before the account's own create. */
+  atCreate?: boolean;
   kind: Decision["kind"];
   /** internalIds of the accounts the decision purges. */
   purges?: string[];
@@ -99,6 +101,8 @@ const ROWS: Row[] = [
   { why: "the guard refuses too, before purging, and names the holder's ARM id and the fix", found: nameDeletedSubdomainLive, policy: "guard", asker: "create", kind: "refuse", says: "choose another customSubDomainName" },
   { why: "its own predecessor is not purged either when the new subdomain is another live account's (region change)", found: ownDeletedSubdomainLive, policy: "recover", asker: "create", kind: "refuse", says: "held by live account 'other'" },
   { why: "a live holder this stack recorded is its own account that a rename keeping the subdomain deletes first: not refused", found: subdomainOwnLive, policy: "recover", asker: "plan", kind: "create" },
+  { why: "still live right before the create, its own holder is deleted only after it (up --replace creates first): refused with the fix, not sent to Azure", found: subdomainOwnLive, policy: "guard", asker: "create", atCreate: true, kind: "refuse", says: "without --replace" },
+  { why: "the same after Azure refused the create: no purge and retry can free a live holder", found: subdomainOwnLive, policy: "purge", asker: "retry", atCreate: true, kind: "refuse", says: "deleteBeforeReplace: true" },
   { why: "a subdomain Azure reports unavailable with no holder in the subscription fails, before any purge", found: subdomainOutside, policy: "purge", asker: "plan", kind: "refuse", says: "checkDomainAvailability" },
   // Unknown inputs.
   { why: "unknown inputs: preview says what up may do", found: free, policy: "purge", asker: "plan", unknown: true, kind: "undecided", says: "may purge" },
@@ -121,7 +125,7 @@ describe("planner: a preview that could not look up what Azure holds", () => {
 
 describe("planner: found × policy × flow", () => {
   it.each(ROWS)("$why", (row) => {
-    const declared = { account: row.unknown ? undefined : c, customSubDomainName: "acct", policy: row.policy, asker: row.asker, restoreFlag: row.restoreFlag };
+    const declared = { account: row.unknown ? undefined : c, customSubDomainName: "acct", policy: row.policy, asker: row.asker, restoreFlag: row.restoreFlag, atCreate: row.atCreate };
     const decision = decide(declared, row.found, owned);
     expect(decision.kind).toBe(row.kind);
     expect(purgesOf(decision).map((d) => d.internalId)).toEqual(row.purges ?? []);
