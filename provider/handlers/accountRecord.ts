@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
+import { DIFF_TABLE } from "../diff";
 import { handOverRecord, withIdentity } from "../identity";
 import { UNKNOWN } from "../inputs";
 import { withoutUndefined } from "../lifecycle";
@@ -41,7 +42,7 @@ function movedKeys(olds: Record<string, unknown>, news: Record<string, unknown>)
   return (["accountName", "resourceGroupName", "subscriptionId"] as const).filter((key) => {
     const after = news[key];
     if (after === UNKNOWN) return true; // may be another account: replace, as the engine must assume
-    return String(olds[key] ?? "").toLowerCase() !== String(after ?? "").toLowerCase();
+    return !DIFF_TABLE[key].same(olds[key] ?? "", after ?? "");
   });
 }
 
