@@ -320,8 +320,9 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     // create may not have happened yet: a failed or interrupted up).
     const policyChanged = previous.ifSoftDeleted !== ifSoftDeleted && previous.found === "soft-deleted";
     if (previous.pendingDecision || policyChanged || previous.found === "free" || (previous.restore === true && previous.restoredFingerprint !== accountFingerprint)) {
+      // `purged` and `restored` say what made the account that is live now: a new decision's, or (still live) the last one's.
       const decided = await decideAndAct(c, customSubDomainName, ifSoftDeleted, accountFingerprint, previous.owned ?? [], lineageOf(previous));
-      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: decided.restored || (previous.restored === true && decided.found === "live"), purged: previous.purged || decided.purged } satisfies SoftDeletePolicyOutputs) };
+      return { outs: withoutUndefined({ ...c, ifSoftDeleted, accountFingerprint, retained, customSubDomainName, ...decided, restored: decided.restored || (previous.restored === true && decided.found === "live"), purged: decided.purged || (previous.purged === true && decided.found === "live") } satisfies SoftDeletePolicyOutputs) };
     }
     // Settings only: the decision stands, and nothing is recorded (an account live at the name may be another stack's,
     // created after this stack's create failed). Identities come from a restore this policy made and a replaced policy's hand-over.
