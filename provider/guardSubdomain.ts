@@ -3,6 +3,7 @@ import { armSession } from "./azureSession";
 import { type ResolvedInputs, UNKNOWN, pickInputs } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
 import { decide, type Declared, type Identity, sentenceOf } from "./planner";
+import { accountResourceKey } from "./programDeclarations";
 import { knownValue } from "./programRuntime";
 import { revealHookInputs } from "./secrets";
 import { lookUpWorld } from "./world";
@@ -33,6 +34,8 @@ import { lookUpWorld } from "./world";
 export interface HookedAccountWatch {
   /** Whether a resource constructed with the guard's account hooks was seen. */
   seen: boolean;
+  /** That resource, as `accountResourceKey` names it (programDeclarations.ts). */
+  accountResource?: Promise<string>;
   /** That resource's `properties` input, as its constructor passed it on. */
   properties?: pulumi.Input<Record<string, unknown> | undefined>;
   /** The account live at the guarded name when the program ran: the hooks' "own" (accountHooks.ts, observeOwnAccount). */
@@ -48,6 +51,7 @@ export function watchHookedAccount(hooks: pulumi.ResourceHookBinding, watch: Hoo
       const bound = (args.opts as { hooks?: pulumi.ResourceHookBinding }).hooks?.beforeCreate ?? [];
       if (!watch.seen && bound.includes(marker)) {
         watch.seen = true;
+        watch.accountResource = accountResourceKey(args.name, args.opts.parent);
         watch.properties = (args.props as Record<string, unknown>).properties as HookedAccountWatch["properties"];
       }
       return undefined;

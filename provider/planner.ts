@@ -97,7 +97,16 @@ export type Decision =
   | { kind: "adopt"; live: LiveFacts; reason: string }
   | { kind: "restore"; deleted: DeletedFacts; reason: string }
   | { kind: "replace"; live: LiveFacts; reason: string }
-  | { kind: "purge-then-create"; purge: DeletedFacts[]; reason: string }
+  | {
+      kind: "purge-then-create";
+      purge: DeletedFacts[];
+      reason: string;
+      /**
+       * Purged by the account's hooks right before its create, not by the policy's step: this stack's own live account
+       * still holds the subdomain, and only then is it known whether the replacement deleted it first.
+       */
+      atCreate?: boolean;
+    }
   | { kind: "refuse"; property: string; reason: string; fix: string };
 
 /** Whether the stack recorded this identity (internalId first; the ARM id when Azure gave none). */
@@ -111,6 +120,23 @@ const describeFacts = (a: { accountName: string; resourceGroupName: string; loca
 
 /** The one decision for an account. */
 export function decide(declared: Declared, held: Held, owned: Owned): Decision {
+  return waitForTheCreate(declared, held, owned, decideNow(declared, held, owned));
+}
+
+/**
+ * A purge the policy's step would make while this stack's own live account of another name still holds the
+ * subdomain (a rename or move keeping it) waits for the account's create: a delete-first replacement has deleted that
+ * account by then, and the hooks purge; a create-before-delete one (`up --replace`) has not, and the hooks refuse,
+ * having purged nothing (red team: the policy purged, then the create was refused).
+ */
+function waitForTheCreate(declared: Declared, held: Held, owned: Owned, decision: Decision): Decision {
+  const holder = held.subdomainHolder;
+  if (declared.asker !== "plan" || decision.kind !== "purge-then-create" || holder?.state !== "live" || !declared.account) return decision;
+  if (isSameName(declared.account, holder.account) || !isOwned(owned, holder.account)) return decision;
+  return { ...decision, atCreate: true };
+}
+
+function decideNow(declared: Declared, held: Held, owned: Owned): Decision {
   const c = declared.account;
   if (!c) return { kind: "undecided", reason: "an input is not known yet" };
   if (declared.asker === "recover") return decideRecovery(c, held);
@@ -341,6 +367,7 @@ export function sentenceOf(declared: Declared, decision: Decision, voice: Voice 
         .map(
           (d) =>
             `up will purge soft-deleted account ${describeFacts(d)}, deleted at ${d.deletionDate ?? "an unreported time"} (recoverable until ${d.scheduledPurgeDate ?? "an unreported time"}); ${PERMANENT}` +
+            (decision.atCreate ? "; the account's hooks purge it right before the create, once the replacement has deleted this stack's own live account that holds the subdomain (if that account is still live then, up fails there, having purged nothing)" : "") +
             (voice.guardResource ? "" : `; then up creates account ${account} (${decision.reason})`),
         )
         .join("\n");

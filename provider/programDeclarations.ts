@@ -47,7 +47,30 @@ export interface ProgramDeclaration {
    * the account's constructor has run in this turn (the guard's hooked account).
    */
   customSubDomainName?: pulumi.Input<string | undefined> | (() => pulumi.Input<string | undefined> | undefined);
+  /**
+   * The azure-native account resource this declaration creates, named by `accountResourceKey` (a soft-delete policy's
+   * account, or the account a guard's hooks are bound to); a function when known only once this turn's code has run.
+   * Two declarations of one account resource are one (a transformed account is declared by the transformation and by
+   * its policy).
+   */
+  creates?: string | Promise<string | undefined> | (() => string | Promise<string | undefined> | undefined);
 }
+
+/** Names an azure-native account resource of the program: its name and its parent's URN, as its own URN does. */
+export async function accountResourceKey(name: string, parent: pulumi.Resource | undefined): Promise<string> {
+  const parentUrn = parent ? await knownValue(parent.urn) : undefined;
+  // The stack is every root resource's parent, given or not (a transformation may see it either way).
+  const root = !parentUrn || parentUrn.split("::")[2]?.split("$").pop() === "pulumi:pulumi:Stack";
+  return `${root ? "" : parentUrn}/${name}`;
+}
+
+const createdBy = async (d: ProgramDeclaration): Promise<string | undefined> => {
+  try {
+    return await (typeof d.creates === "function" ? d.creates() : d.creates);
+  } catch {
+    return undefined; // a parent whose URN fails fails its own registration, which says why
+  }
+};
 
 interface Coordinates {
   accountName: string;
@@ -95,6 +118,17 @@ async function subdomainOf(d: ProgramDeclaration): Promise<string | undefined> {
   }
 }
 
+/** The refusal of two account resources of one program that both create one account. */
+function twoCreatorsRefusal(mine: Coordinates, one: { who: string; key: string }, other: { who: string; key: string }): string {
+  // A key is `<parent URN>/<resource name>`, or `policy:<policy name>` for a ReclaimableAccount's own account.
+  const label = (key: string) => (key.startsWith("policy:") ? key.slice("policy:".length).replace(/-soft-delete-policy$/, "") : key.slice(key.lastIndexOf("/") + 1));
+  return (
+    `two resources of this program create account '${mine.accountName}' in resource group '${mine.resourceGroupName}': the ${one.who} of resource '${label(one.key)}' and the ${other.who} of resource '${label(other.key)}'. ` +
+    `An account has one name in its group, so up would create one and fail on the other ("cannot create already existing resource"), ` +
+    `after any purge of the name; nothing is done. Fix: keep one of them, or give each its own accountName.`
+  );
+}
+
 /** The refusal of two accounts of one program declaring one subdomain. */
 function sharedSubdomainRefusal(mine: Coordinates, theirs: Coordinates, subdomain: string): string {
   return (
@@ -110,8 +144,8 @@ const sameAccount = (a: Coordinates, b: Coordinates): boolean =>
 /**
  * Records a resource the program constructs and returns, once this turn's
  * code has run, why it contradicts another resource of the program (one
- * purges what the other recovers, or two accounts declare one
- * `customSubDomainName`), or undefined. The resource passes the
+ * purges what the other recovers, two account resources create one account,
+ * or two accounts declare one `customSubDomainName`), or undefined. The resource passes the
  * answer as an input, so its registration (and its `check`) waits for it.
  */
 export function declareInProgram(declaration: ProgramDeclaration): Promise<string | undefined> {
@@ -128,6 +162,12 @@ export function declareInProgram(declaration: ProgramDeclaration): Promise<strin
     }
     const contradiction = others.find(({ other, theirs }) => other.intent !== declaration.intent && sameAccount(mine, theirs));
     if (contradiction) return contradictionOf(mine, declaration, contradiction.other);
+    // Two account resources of one name: the second create fails after the first one's purges (invariant (g)).
+    const mineCreated = await createdBy(declaration);
+    for (const { other, theirs } of others) {
+      const theirsCreated = mineCreated !== undefined && sameAccount(mine, theirs) ? await createdBy(other) : undefined;
+      if (mineCreated !== undefined && theirsCreated !== undefined && theirsCreated !== mineCreated) return twoCreatorsRefusal(mine, { who: declaration.who, key: mineCreated }, { who: other.who, key: theirsCreated });
+    }
     // Another account of the program with the same subdomain: Azure lets one of them have it (contract: two names).
     const subdomain = await subdomainOf(declaration);
     if (!subdomain) return undefined;

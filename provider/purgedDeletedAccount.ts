@@ -129,6 +129,7 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
           subscriptionId: args.subscriptionId,
           // The account constructed with the guard's hooks, in this turn (guardSubdomain.ts, watchHookedAccount).
           customSubDomainName: () => (watch.properties === undefined ? undefined : subdomainOfProperties(watch.properties)),
+          creates: () => watch.accountResource,
         }),
         purged: undefined,
         pendingPurge: undefined,

@@ -4,6 +4,7 @@ import { knownValue, runsUnderMocks, tell } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { accountRecorder } from "./accountRecord";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings, subdomainOfProperties } from "./softDeleteHandling";
+import { accountResourceKey } from "./programDeclarations";
 import { contradictionInProgram } from "./softDeletePolicy";
 
 /** Settings for every account, and per account by its Pulumi resource name. */
@@ -60,7 +61,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
     // The policy and hooks live at the stack's root: name them after the account's whole URN path, so
     // two accounts of the same name under different parents do not collide.
     const handlingName = parentUrn ? `${args.name}-${createHash("sha256").update(parentUrn).digest("hex").slice(0, 8)}` : args.name;
-    const attached = attachSoftDeleteHandling(handlingName, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId });
+    const attached = attachSoftDeleteHandling(handlingName, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId, accountResource: accountResourceKey(args.name, args.opts.parent) });
     const dependsOn = [...((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), attached.policy];
     // The SDK hands a transform `deleteBeforeReplace: false` when the option is unset (callbacks.js,
     // registerTransform), and an explicit false would override azure-native's delete-before-replace
@@ -101,7 +102,7 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       const { ifSoftDeleted } = settings;
       // Declared as the account's policy declares itself; the answer goes nowhere: the other resource's own declaration reads this one.
       // A policy known only later is left to the provider's check, no invoke.
-      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName: subdomainOfProperties(props.properties) });
+      if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName: subdomainOfProperties(props.properties) }, accountResourceKey(args.name, parent));
       // The record's name carries the parent's, since two accounts of one name may live under two parents (whose own names differ).
       const recorder = accountRecorder(parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name, where, settings.purgeOnDestroy);
       if (!recorder) return undefined;

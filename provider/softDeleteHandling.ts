@@ -96,7 +96,14 @@ export function attachSoftDeleteHandling(
   name: string,
   account: AccountInputs,
   settings: SoftDeleteSettings,
-  options: { parent?: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>; retainOnDelete?: boolean; subscriptionId?: pulumi.Input<string> },
+  options: {
+    parent?: pulumi.Resource;
+    dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+    retainOnDelete?: boolean;
+    subscriptionId?: pulumi.Input<string>;
+    /** The account resource, as `accountResourceKey` names it (programDeclarations.ts), when the program declared it already. */
+    accountResource?: Promise<string>;
+  },
 ): SoftDeleteAttachment {
   // Wire-form secrets (a transform's props) back to secret Outputs before anything reads or spreads them.
   account = restoreSecrets(account);
@@ -121,6 +128,7 @@ export function attachSoftDeleteHandling(
       groupDeclared: pulumi.output(comesFromResource(account.resourceGroupName)),
     },
     { parent: options.parent, dependsOn: options.dependsOn },
+    options.accountResource,
   );
   const binding = runsUnderMocks()
     ? undefined

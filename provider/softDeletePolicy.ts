@@ -46,11 +46,12 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
   /** How the account at this name came to the stack: `created`, `restored`, or `foreign` (another account held the name when the policy decided). */
   declare public readonly lineage: pulumi.Output<"created" | "restored" | "foreign" | undefined>;
 
-  constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions) {
+  /** `accountResource` names the account resource the policy decides for (programDeclarations.ts, `accountResourceKey`). */
+  constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions, accountResource?: Promise<string>) {
     super(
       softDeletePolicyProvider,
       name,
-      { ...args, programContradiction: contradictionInProgram(args), found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
+      { ...args, programContradiction: contradictionInProgram(args, accountResource ?? Promise.resolve(`policy:${name}`)), found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
       // Digests of the account's inputs, which may hold secrets: stored encrypted. The engine marks only outputs whose
       // input of the same name was secret (step_executor.go); restoredFingerprint has no such input.
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountFingerprint", "restoredFingerprint"] },
@@ -61,8 +62,8 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
 }
 
 /** The program's refusal of a resource of the same program acting on this account in contradiction (programDeclarations.ts); a policy given as an output is left to the provider's check. */
-export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted" | "customSubDomainName">): Promise<string | undefined> | undefined {
+export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted" | "customSubDomainName">, accountResource: Promise<string>): Promise<string | undefined> | undefined {
   const policy = args.ifSoftDeleted ?? "recover";
   if (typeof policy !== "string") return undefined;
-  return declareInProgram({ ...intentOf(policy), accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId, customSubDomainName: args.customSubDomainName });
+  return declareInProgram({ ...intentOf(policy), accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId, customSubDomainName: args.customSubDomainName, creates: accountResource });
 }

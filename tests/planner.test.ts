@@ -52,6 +52,8 @@ interface Row {
   unknown?: boolean;
   /** Asked at up right before the account's own create. */
   atCreate?: boolean;
+  /** The decision's purge is left to the account's hooks, right before its create. */
+  atCreateDecided?: boolean;
   kind: Decision["kind"];
   /** internalIds of the accounts the decision purges. */
   purges?: string[];
@@ -102,6 +104,8 @@ const ROWS: Row[] = [
   { why: "its own predecessor is not purged either when the new subdomain is another live account's (region change)", found: ownDeletedSubdomainLive, policy: "recover", asker: "create", kind: "refuse", says: "held by live account 'other'" },
   { why: "a live holder this stack recorded is its own account that a rename keeping the subdomain deletes first: not refused", found: subdomainOwnLive, policy: "recover", asker: "plan", kind: "create" },
   { why: "still live right before the create, its own holder is deleted only after it (up --replace creates first): refused with the fix, not sent to Azure", found: subdomainOwnLive, policy: "guard", asker: "create", atCreate: true, kind: "refuse", says: "without --replace" },
+  { why: "the policy's purge waits for the create while its own live account of another name holds the subdomain: only then is it known whether the replacement deleted it first", found: { ...foreignHere, subdomainHolder: { state: "live", account: otherLive(OURS) } }, policy: "purge", asker: "plan", kind: "purge-then-create", purges: [THEIRS], atCreateDecided: true, says: "right before the create" },
+  { why: "a live holder that is not this stack's is refused, not waited for", found: { ...foreignHere, subdomainHolder: { state: "live", account: otherLive(THEIRS) } }, policy: "purge", asker: "plan", kind: "refuse" },
   { why: "the same after Azure refused the create: no purge and retry can free a live holder", found: subdomainOwnLive, policy: "purge", asker: "retry", atCreate: true, kind: "refuse", says: "deleteBeforeReplace: true" },
   { why: "a subdomain Azure reports unavailable with no holder in the subscription fails, before any purge", found: subdomainOutside, policy: "purge", asker: "plan", kind: "refuse", says: "checkDomainAvailability" },
   // Unknown inputs.
@@ -133,6 +137,7 @@ describe("planner: found × policy × flow", () => {
     expect(sentence).not.toContain("[object Object]");
     expect(sentence).not.toContain("undefined");
     if (row.says) expect(sentence).toContain(row.says);
+    expect(decision.kind === "purge-then-create" && decision.atCreate === true).toBe(row.atCreateDecided ?? false);
     // Every sentence about a purge says that it is permanent.
     if (purgesOf(decision).length) expect(sentence).toContain("a purge is permanent");
   });

@@ -102,6 +102,7 @@ async function actOn(session: ArmSession, c: ResolvedInputs, declared: Declared,
     case "restore":
       return { ...none, found: "soft-deleted", restore: true, restoredFingerprint: fingerprint, restored: true, owned: withIdentity(owned, [decision.deleted]), lineage: "restored" };
     case "purge-then-create": {
+      if (decision.atCreate) return { ...none, found: "soft-deleted" }; // the account's hooks purge, right before its create
       let purged = false;
       for (const d of purgesOf(decision)) purged = (await purgeDecided(session, d, run)).purged || purged;
       return { ...none, found: "soft-deleted", purged };
