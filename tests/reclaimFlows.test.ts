@@ -106,6 +106,15 @@ describe("options given to the component reach the account", () => {
     });
   });
 
+  it("a guard's hooks on a transformed account make one creator of it, not two: the program refuses nothing, up purges and creates once", async () => {
+    await withWorld(ctx.emulator, "reclaimAll", "soft-deleted", "purge", async (world, name) => {
+      const { result, events, preview } = await world.up({ config: { guard: "true", ifSoftDeleted: "purge" } });
+      expect(preview.output).not.toContain("two resources of this program");
+      expect(result.error).toBeUndefined();
+      expect({ ...writes(events), puts: events.puts }).toEqual({ ...none, purges: [name], puts: [name] });
+    });
+  });
+
   it("purgeOnDestroy never purges another stack's account: after up --refresh showed it live at the name, its owner soft-deletes it, and destroy leaves it recoverable", async () => {
     // The stack's account is deleted out of band and purged by Azure after 48 hours; another stack creates its own at
     // the name, which the refresh reads (azure-native reads the ARM id, built from the name). Only a create of this
