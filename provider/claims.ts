@@ -38,6 +38,35 @@ export function isClaimed(c: Pick<AccountCoordinates, "subscriptionId" | "resour
   return claims()[accountKey(c)] === true;
 }
 
+function movesAway(): Record<string, string> {
+  return processSlot<Record<string, string>>("accountMovesAway", () => ({}));
+}
+
+/**
+ * Records that a replacement in the running update deletes the account at these (old) coordinates: its account
+ * resource moves to another name, group or subscription, and azure-native replaces it delete-first (called from the
+ * diff of the guard or policy that moves with it). Returns the refusal when a resource of the update declares that
+ * account live (fuzz seed 8110 life 23: a `RecoveredAccount` adopted it, then the replacement deleted it).
+ */
+export function declareMoveAway(old: Pick<AccountCoordinates, "subscriptionId" | "resourceGroupName" | "accountName">, who: string): string | undefined {
+  movesAway()[accountKey(old)] = who;
+  return isClaimed(old) ? moveAwayRefusal(old, who) : undefined;
+}
+
+/** The refusal for a resource that declares this account live while a replacement of the update deletes it (called from `check`). */
+export function movedAwayRefusal(c: Pick<AccountCoordinates, "subscriptionId" | "resourceGroupName" | "accountName">): string | undefined {
+  const who = movesAway()[accountKey(c)];
+  return who ? moveAwayRefusal(c, who) : undefined;
+}
+
+function moveAwayRefusal(c: Pick<AccountCoordinates, "resourceGroupName" | "accountName">, who: string): string {
+  return (
+    `two resources of this program act on account '${c.accountName}' in resource group '${c.resourceGroupName}' in contradiction: ${who}, so its replacement deletes this account ` +
+    `(azure-native replaces an account delete-first), while another resource of this program (a RecoveredAccount or a ReclaimableAccount) declares it live; up would delete it. ` +
+    `Fix: keep the account resource's name and group, or move the account in two updates (first set retainOnDelete: true on the account resource and run up, then rename it).`
+  );
+}
+
 /** What a resource of the running update would do about a soft-deleted account at one name. */
 export type Intent = "purge" | "recover" | "refuse";
 

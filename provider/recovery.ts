@@ -1,9 +1,11 @@
 import { accountId, deletedAccountId, parseKeyVaultUri, parseStorageAccountId } from "./armIds";
 import { type ArmSession, type DeletedAccountDetails, type LiveAccount, POLL_INTERVAL_MS, STORAGE_API_VERSION } from "./azureSession";
+import { accountKey } from "./claims";
 import type { AccountCoordinates } from "./inputs";
 import { type HookRun, report } from "./lifecycle";
 import { describeAccount } from "./purge";
 import { decide, type Decision, type Declared, sentenceOf } from "./planner";
+import { processSlot } from "./processCache";
 import { lookUpWorld } from "./world";
 
 /** What Azure holds under an account's name, for a recovery. */
@@ -141,7 +143,24 @@ export async function decideRecovery(session: ArmSession, c: AccountCoordinates,
  * in the words preview used: adopts the live account or restores the
  * soft-deleted one, then waits until it reads `Succeeded`.
  */
-export async function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
+export function recoverAsDecided(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
+  return oneAtATime(accountKey(c), () => recoverNow(session, c, run));
+}
+
+/**
+ * Runs the recoveries of one account one after another in this provider process: two `RecoveredAccount`s of one
+ * account created in parallel (the engine runs independent steps at once) would both decide "restore", and Azure
+ * refuses the second with CanNotRestoreAnActiveResource (fuzz seed 8111 life 2). The second decides once the first
+ * is done, and adopts what it restored.
+ */
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const tails = processSlot<Record<string, Promise<unknown>>>("recoveriesInFlight", () => ({}));
+  const next = (tails[key] ?? Promise.resolve()).catch(() => undefined).then(work);
+  tails[key] = next;
+  return next;
+}
+
+async function recoverNow(session: ArmSession, c: AccountCoordinates & { purgeOnDestroy?: boolean }, run: HookRun): Promise<{ account: LiveAccount; restored: boolean }> {
   const { declared, decision } = await decideRecovery(session, c, run.signal);
   if (decision.kind === "refuse") throw new Error(sentenceOf(declared, decision));
   report(`RecoveredAccount: ${sentenceOf(declared, decision, { purgeOnDestroy: c.purgeOnDestroy })}`);

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { declareIntent, programRefusal } from "../claims";
+import { declareIntent, declareMoveAway, programRefusal } from "../claims";
 import { handOver, inheritedIdentities, recordedIdentities } from "../identity";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
@@ -148,6 +148,9 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       const before = pickInputs(olds);
       const after = pickInputs(news);
       handOver("guard", before, after, recordedIdentities(olds));
+      const moved = result.replaces.some((p) => p === "accountName" || p === "resourceGroupName" || p === "subscriptionId");
+      const refusal = moved && news.accountHooked === true ? declareMoveAway(before, `the account of guard '${before.accountName}' moves to ${describeAccount(after)}`) : undefined;
+      if (refusal) throw new Error(refusal);
       if (result.replaces.some((p) => p === "accountName" || p === "resourceGroupName")) {
         report(
           `PurgedDeletedAccount: the guarded account moves from ${describeAccount(before)} to ${describeAccount(after)}: if it keeps its customSubDomainName, its predecessor (soft-deleted by the replacement) holds the subdomain, ` +

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { armSession, type DeletedAccountDetails, type LiveAccount } from "../azureSession";
-import { accountKey, claimAccount, declareIntent, isClaimed, programRefusal } from "../claims";
+import { accountKey, claimAccount, declareIntent, isClaimed, movedAwayRefusal, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -120,7 +120,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const c = pickInputs(checked.inputs);
     // This update declares the account live: a predecessor's delete later in the same update must leave it be.
     claimAccount(c);
-    const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)");
+    const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)") ?? movedAwayRefusal(c);
     if (contradiction) return { inputs: checked.inputs, failures: [{ property: "accountName", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew || identityChanged(olds, c)) {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
-import { claimAccount, declareIntent, type Intent, isClaimed, programRefusal } from "../claims";
+import { claimAccount, declareIntent, declareMoveAway, type Intent, isClaimed, movedAwayRefusal, programRefusal } from "../claims";
 import { diffInputs } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
@@ -179,7 +179,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
     claimAccount(c);
     const policyNow = policyValue as IfSoftDeleted;
     const { intent, who } = intentOf(policyNow);
-    const contradiction = declareIntent(c, intent, who);
+    const contradiction = declareIntent(c, intent, who) ?? movedAwayRefusal(c);
     if (contradiction) return { inputs, failures: [{ property: "ifSoftDeleted", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew) {
@@ -229,6 +229,9 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       // The successor (created next, in this process) inherits what this policy recorded and the account live at these coordinates.
       // A predecessor of lineage "foreign" never held its own account at the name: the account live there is another's.
       handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds), lineageOf(olds) !== "foreign");
+      const moved = result.replaces.some((p) => p === "accountName" || p === "resourceGroupName" || p === "subscriptionId");
+      const refusal = moved ? declareMoveAway(pickInputs(olds), `the account of ReclaimableAccount '${String(olds.accountName)}' moves to ${describeAccount(pickInputs(news))}`) : undefined;
+      if (refusal) throw new Error(refusal);
     }
     const renamed = (result.replaces ?? []).some((p) => p === "accountName" || p === "resourceGroupName");
     if (renamed && before.customSubDomainName && before.customSubDomainName === after.customSubDomainName) {
