@@ -246,7 +246,10 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
         `If it is still live right before that create (\`pulumi up --replace\` and deleteBeforeReplace: false delete it after the create), up fails there, having purged nothing`,
     );
   }
-  const decision = decide(declared, found.held, owned);
+  // A create that meets a live account at its own name is that account's replacement, delete-first (azure-native
+  // refuses to create over a live account otherwise), even while the policy decides in this update: the hooks purge
+  // the predecessor right before the create (fuzz seed 8111 life 11: `up --replace` with a policy change, silent).
+  const decision = decide(found.held.live ? { ...declared, asker: "create" } : declared, found.held, owned);
   if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentenceOf(declared, decision)}`);
   // The policy decides this create in this update and its preview says so; the hooks add what only they do (a replacement's purge).
   const policySpoke = guarded.ifSoftDeleted !== undefined && asker === "plan" && decision.kind !== "replace";
