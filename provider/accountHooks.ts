@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
-import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES } from "./inputs";
+import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES, UNKNOWN } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
 import { type Asker, decide, type Decision, type Declared, type Identity, isOwned, type Owned, PERMANENT, type Policy, purgesOf, sentenceOf, unseenSentence } from "./planner";
 import { isKnownNow, knownValue, rememberProgramConfig, tell } from "./programRuntime";
@@ -257,6 +257,29 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
 }
 
 /**
+ * An update that changes the account's `customSubDomainName` to one another account holds fails in Azure with
+ * CustomDomainInUse: refused at preview and right before the update, naming the holder and the fix (fuzz seed 8110
+ * life 51: a guarded account; a policy checks its own input, softDeletePolicy.ts).
+ */
+async function refuseHeldSubdomain(guarded: GuardedAccount, c: ResolvedInputs, inputs: Record<string, unknown> | undefined, oldInputs: Record<string, unknown> | undefined): Promise<void> {
+  if (guarded.ifSoftDeleted !== undefined) return; // a policy checks its own customSubDomainName input
+  const subdomain = subdomainOf(inputs);
+  const before = subdomainOf(oldInputs);
+  if (!subdomain || subdomain === UNKNOWN || (before !== undefined && before.toLowerCase() === subdomain.toLowerCase())) return;
+  const policy = (await policyOf(guarded)) ?? "recover";
+  const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
+  const look = async (run: { signal: AbortSignal }) => {
+    const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { subdomainChange: true });
+    const decision = decide(declared, held, { identities: [] });
+    return decision.kind === "refuse" && decision.property === "properties.customSubDomainName" ? sentenceOf(declared, decision) : undefined;
+  };
+  const refusal = pulumi.runtime.isDryRun()
+    ? await previewLookup(guarded.name, `the holder of customSubDomainName '${subdomain}'`, c.subscriptionId, look)
+    : await runHook(accountHookOptions("look-up of the holder of the new customSubDomainName of account", c), look);
+  if (refusal) throw new Error(`${guarded.name}: ${refusal}`);
+}
+
+/**
  * Before an update of the account (the engine updates what its state holds,
  * without a refresh): an account deleted out of band since the last up would
  * make the update's PUT fail with FlagMustBeSetForRestore. The planner decides
@@ -336,6 +359,7 @@ export function accountHookBinding(guarded: GuardedAccount): { hooks: pulumi.Res
       if (restores(newInputs)) return;
       const c = await resolveGuarded(guarded);
       if (!c || !sameAccount(c, newInputs)) return;
+      await refuseHeldSubdomain(guarded, c, newInputs, await revealHookInputs(args.oldInputs));
       await beforeAnUpdate(guarded, c, newInputs, done);
     },
     { onDryRun: true },
