@@ -36,6 +36,8 @@ export interface HookedAccountWatch {
   seen: boolean;
   /** That resource, as `accountResourceKey` names it (programDeclarations.ts). */
   accountResource?: Promise<string>;
+  /** That resource's `retainOnDelete`: a replacement then leaves its account in Azure. */
+  retained?: boolean;
   /** That resource's `properties` input, as its constructor passed it on. */
   properties?: pulumi.Input<Record<string, unknown> | undefined>;
   /** The account live at the guarded name when the program ran: the hooks' "own" (accountHooks.ts, observeOwnAccount). */
@@ -52,6 +54,7 @@ export function watchHookedAccount(hooks: pulumi.ResourceHookBinding, watch: Hoo
       if (!watch.seen && bound.includes(marker)) {
         watch.seen = true;
         watch.accountResource = accountResourceKey(args.name, args.opts.parent);
+        watch.retained = args.opts.retainOnDelete === true;
         watch.properties = (args.props as Record<string, unknown>).properties as HookedAccountWatch["properties"];
       }
       return undefined;

@@ -120,6 +120,8 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
       {
         ...args,
         accountHooked,
+        // Recorded for the guard's diff: a replacement of a retained account leaves it in Azure (claims.ts, declareMoveAway).
+        accountRetained: accountHooked.then(() => watch.retained === true),
         groupDeclared: comesFromResource(args.resourceGroupName),
         programContradiction: declareInProgram({
           intent: "purge",

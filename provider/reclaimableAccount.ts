@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accountRecorder } from "./accountRecord";
+import { accountResourceKey } from "./programDeclarations";
 import { runsUnderMocks } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings } from "./softDeleteHandling";
@@ -99,6 +100,8 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
       dependsOn: opts.dependsOn,
       retainOnDelete: opts.retainOnDelete,
       subscriptionId,
+      // Keyed as the component itself: a guard whose hooks it is given sees the component constructed with them.
+      accountResource: accountResourceKey(name, opts.parent),
     });
     this.policy = attached.policy;
     const forwarded = Object.fromEntries(FORWARDED.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));

@@ -110,7 +110,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
     const failures: CheckFailure[] = checked.failures;
     const isNew = !olds || olds.accountName === undefined;
     // Set by the guard's constructor (never the user's): recorded with the inputs, so create and update read them.
-    for (const name of ["accountHooked", "groupDeclared"] as const) {
+    for (const name of ["accountHooked", "accountRetained", "groupDeclared"] as const) {
       if (typeof news[name] === "boolean") checked.inputs[name] = news[name];
     }
     const sight = sightOf(checked.inputs);
@@ -149,7 +149,8 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       const after = pickInputs(news);
       handOver("guard", before, after, recordedIdentities(olds));
       const moved = result.replaces.some((p) => p === "accountName" || p === "resourceGroupName" || p === "subscriptionId");
-      const refusal = moved && news.accountHooked === true ? declareMoveAway(before, `the account of guard '${before.accountName}' moves to ${describeAccount(after)}`) : undefined;
+      // The old account's resource keeps it in Azure through the replacement when it had retainOnDelete.
+      const refusal = moved && news.accountHooked === true && news.accountRetained !== true ? declareMoveAway(before, `the account of guard '${before.accountName}' moves to ${describeAccount(after)}`) : undefined;
       if (refusal) throw new Error(refusal);
       if (result.replaces.some((p) => p === "accountName" || p === "resourceGroupName")) {
         report(

@@ -230,7 +230,8 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       // A predecessor of lineage "foreign" never held its own account at the name: the account live there is another's.
       handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds), lineageOf(olds) !== "foreign");
       const moved = result.replaces.some((p) => p === "accountName" || p === "resourceGroupName" || p === "subscriptionId");
-      const refusal = moved ? declareMoveAway(pickInputs(olds), `the account of ReclaimableAccount '${String(olds.accountName)}' moves to ${describeAccount(pickInputs(news))}`) : undefined;
+      // The old account's resource keeps it in Azure through the replacement when it had retainOnDelete.
+      const refusal = moved && olds.retained !== true ? declareMoveAway(pickInputs(olds), `the account of ReclaimableAccount '${String(olds.accountName)}' moves to ${describeAccount(pickInputs(news))}`) : undefined;
       if (refusal) throw new Error(refusal);
     }
     const renamed = (result.replaces ?? []).some((p) => p === "accountName" || p === "resourceGroupName");
