@@ -3,7 +3,7 @@ import { armSession } from "./azureSession";
 import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES, UNKNOWN } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
 import { type Asker, decide, type Decision, type Declared, type Identity, isOwned, type Owned, PERMANENT, type Policy, purgesOf, sentenceOf, unseenSentence } from "./planner";
-import { isKnownNow, knownValue, rememberProgramConfig, tell } from "./programRuntime";
+import { isKnownNow, knownValue, rememberProgramConfig, tell, uniqueHookName } from "./programRuntime";
 import { purgeDecided } from "./purge";
 import { revealHookInputs } from "./secrets";
 import { defaultSubscriptionId } from "./settings";
@@ -324,7 +324,7 @@ export function accountHookBinding(guarded: GuardedAccount): { hooks: pulumi.Res
   const seen = observeOwnAccount(guarded);
   const retries: Record<string, number> = {};
   const beforeCreate = new pulumi.ResourceHook(
-    `${guarded.name}-purge-before-create`,
+    uniqueHookName(`${guarded.name}-purge-before-create`),
     async (args) => {
       const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
       const c = await resolveGuarded(guarded);
@@ -339,7 +339,7 @@ export function accountHookBinding(guarded: GuardedAccount): { hooks: pulumi.Res
     },
     { onDryRun: true },
   );
-  const onError = new pulumi.ErrorHook(`${guarded.name}-purge-and-retry`, async (args) => {
+  const onError = new pulumi.ErrorHook(uniqueHookName(`${guarded.name}-purge-and-retry`), async (args) => {
     const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
     if (args.failedOperation !== "create" || restores(newInputs)) return false;
     if (!args.errors.some((e) => HELD_BY_SOFT_DELETED.some((code) => e.includes(code)))) return false;
@@ -352,7 +352,7 @@ export function accountHookBinding(guarded: GuardedAccount): { hooks: pulumi.Res
     return actOn(guarded, c, decided.declared, decided.decision, done);
   });
   const beforeUpdate = new pulumi.ResourceHook(
-    `${guarded.name}-restore-or-purge-before-update`,
+    uniqueHookName(`${guarded.name}-restore-or-purge-before-update`),
     async (args) => {
       const newInputs = await revealHookInputs(args.newInputs); // a secret `properties` arrives as an Output
       // An update that carries the restore flag restores by itself (the policy decided so after a refresh).

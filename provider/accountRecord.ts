@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Identity } from "./planner";
-import { runsUnderMocks } from "./programRuntime";
+import { runsUnderMocks, uniqueHookName } from "./programRuntime";
 import { revealHookInputs } from "./secrets";
 import { stableProvider } from "./stableProvider";
 export type { AccountRecordOutputs } from "./handlers/accountRecord";
@@ -70,7 +70,7 @@ export interface AccountRecorder {
 export function accountRecorder(name: string, where: RecordedCoordinates, purgeOnDestroy: pulumi.Input<boolean> | undefined): AccountRecorder | undefined {
   if (purgeOnDestroy === undefined || purgeOnDestroy === false || runsUnderMocks()) return undefined;
   let created: Identity | undefined;
-  const afterCreate = new pulumi.ResourceHook(`${name}-record-created-account`, async (args) => {
+  const afterCreate = new pulumi.ResourceHook(uniqueHookName(`${name}-record-created-account`), async (args) => {
     // `properties` arrives as a secret Output under additionalSecretOutputs.
     const outputs = await revealHookInputs(args.newOutputs);
     const properties = outputs?.properties as { internalId?: unknown } | undefined;

@@ -4,7 +4,7 @@ import { type ResolvedInputs, UNKNOWN, pickInputs } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
 import { decide, type Declared, type Identity, sentenceOf } from "./planner";
 import { accountResourceKey } from "./programDeclarations";
-import { knownValue } from "./programRuntime";
+import { knownValue, uniqueHookName } from "./programRuntime";
 import { revealHookInputs } from "./secrets";
 import { lookUpWorld } from "./world";
 
@@ -93,7 +93,7 @@ async function refusalBeforePurge(c: ResolvedInputs, subdomain: string, signal: 
 /** The guard's own `beforeCreate` hook (see the module's comment). */
 export function guardSubdomainHook(name: string, watch: HookedAccountWatch): pulumi.ResourceHook {
   return new pulumi.ResourceHook(
-    `${name}-subdomain-before-purge`,
+    uniqueHookName(`${name}-subdomain-before-purge`),
     async (args) => {
       const subdomain = await subdomainOfWatched(watch);
       if (!subdomain) return;

@@ -57,3 +57,23 @@ export async function comesFromResource(value: unknown): Promise<boolean> {
   const resources = output.allResources ? await output.allResources() : output.resources();
   return resources.size > 0;
 }
+
+/** Hook names already registered by this program process. */
+const hookNamesTaken = new Set<string>();
+
+/**
+ * A resource hook's name, unique in this program run. The engine keeps one
+ * namespace of hook names per run and refuses a second hook of a name
+ * (pulumi/pulumi pkg/resource/deploy/resource_hooks.go, RegisterResourceHook:
+ * "resource hook already registered"), so two handled accounts of one resource
+ * name under different parents would fail the program; the later one gets a
+ * numbered name. None of this package's hooks runs on delete (the only hooks
+ * the engine finds by name in a later run's state), so the number may differ
+ * between runs.
+ */
+export function uniqueHookName(name: string): string {
+  let candidate = name;
+  for (let n = 2; hookNamesTaken.has(candidate); n++) candidate = `${name}-${n}`;
+  hookNamesTaken.add(candidate);
+  return candidate;
+}

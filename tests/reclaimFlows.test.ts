@@ -115,6 +115,15 @@ describe("options given to the component reach the account", () => {
     });
   });
 
+  it("two ReclaimableAccounts of one resource name under different parents each get their hooks: preview and up pass, the soft-deleted one is purged, both are created", async () => {
+    // The engine refuses a second hook of a name in one run (resource_hooks.go, RegisterResourceHook).
+    await withWorld(ctx.emulator, "reclaimable", "soft-deleted", "purge", async (world, name) => {
+      const { result, events, preview } = await world.up();
+      expect({ preview: preview.ok, up: result.error }).toEqual({ preview: true, up: undefined });
+      expect({ ...writes(events), puts: [...events.puts].sort() }).toEqual({ ...none, purges: [name], puts: [name, `${name}-twin`] });
+    }, true, { twin: "true" });
+  });
+
   it("purgeOnDestroy never purges another stack's account: after up --refresh showed it live at the name, its owner soft-deletes it, and destroy leaves it recoverable", async () => {
     // The stack's account is deleted out of band and purged by Azure after 48 hours; another stack creates its own at
     // the name, which the refresh reads (azure-native reads the ARM id, built from the name). Only a create of this
