@@ -68,13 +68,29 @@ function moveAwayRefusal(c: Pick<AccountCoordinates, "resourceGroupName" | "acco
 }
 
 /** What a resource of the running update would do about a soft-deleted account at one name. */
-export type Intent = "purge" | "recover" | "refuse";
+/**
+ * What a resource of this package does about one account: a guard (or a policy under "purge") purges a soft-deleted
+ * account holding the name; an account resource under "recover" creates the account, restoring it in its own create;
+ * under "fail" it refuses; a `RecoveredAccount` restores or adopts the account and never creates it. Two resources of
+ * different intents on one account contradict each other: whichever runs first, the other fails after it acted.
+ */
+export type Intent = "purge" | "recover" | "refuse" | "restoreOrAdopt";
 
 const INTENT_WORDS: Record<Intent, string> = {
   purge: "purge a soft-deleted account holding the name",
-  recover: "recover the account (restore it when it is soft-deleted)",
+  recover: "create the account (restoring it in its own create when it is soft-deleted)",
   refuse: 'leave a soft-deleted account alone and fail (ifSoftDeleted: "fail")',
+  restoreOrAdopt: "recover the account (restore it when it is soft-deleted, adopt it when it is live)",
 };
+
+/** How to keep one of two contradicting resources, for the pair at hand. */
+function fixOf(one: Intent, other: Intent): string {
+  const pair = new Set([one, other]);
+  if (pair.has("purge")) return "keep one of them (remove the guard to recover the account, or remove the recovered account to purge it)";
+  // An account resource and a RecoveredAccount: once either made the account live, the account's create fails ("already existing").
+  if (pair.has("recover")) return 'keep one of them: remove the RecoveredAccount (under ifSoftDeleted: "recover" the account resource restores a soft-deleted account itself), or the account resource';
+  return 'keep one of them: remove the RecoveredAccount to refuse a soft-deleted account, or set ifSoftDeleted: "recover" and remove the RecoveredAccount to restore it';
+}
 
 function intents(): Record<string, { intent: Intent; who: string }[]> {
   return processSlot<Record<string, { intent: Intent; who: string }[]>>("accountIntents", () => ({}));
@@ -83,9 +99,8 @@ function intents(): Record<string, { intent: Intent; who: string }[]> {
 /**
  * Records what a resource of this update would do about the account at these
  * coordinates (called from `check`, before any request), and returns why it
- * contradicts another resource of the same program, if it does: one would
- * purge what the other restores (a guard and a `RecoveredAccount`, or a
- * `ReclaimableAccount` under "recover"), so `up` would purge, then fail.
+ * contradicts another resource of the same program, if it does (see
+ * {@link Intent}): `up` would act on one and then fail on the other.
  * Per provider process, that is per deployment (the engine starts one plugin
  * process per provider per deployment).
  */
@@ -101,7 +116,7 @@ export function contradictionOf(c: Pick<AccountCoordinates, "resourceGroupName" 
   return (
     `two resources of this program act on account '${c.accountName}' in resource group '${c.resourceGroupName}' in contradiction: ` +
     `the ${one.who} would ${INTENT_WORDS[one.intent]}, and the ${other.who} would ${INTENT_WORDS[other.intent]}; up would do one and then fail on the other, so nothing is done. ` +
-    `Fix: keep one of them (remove the guard to recover the account, or remove the recovered account to purge it).`
+    `Fix: ${fixOf(one.intent, other.intent)}.`
   );
 }
 

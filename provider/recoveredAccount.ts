@@ -68,7 +68,7 @@ export class RecoveredAccount extends pulumi.dynamic.Resource {
       {
         ...args,
         // The program's refusal of a resource of the same program that purges this account (programDeclarations.ts): its check fails first.
-        programContradiction: declareInProgram({ intent: "recover", who: "recovered account (RecoveredAccount)", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
+        programContradiction: declareInProgram({ intent: "restoreOrAdopt", who: "recovered account (RecoveredAccount)", accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId }),
         accountId: undefined, endpoint: undefined, kind: undefined, skuName: undefined, restored: undefined },
       opts,
       "cognitive-reclaim",

@@ -120,7 +120,7 @@ export const recoveredAccountHandlers: pulumi.dynamic.ResourceProvider<Record<st
     const c = pickInputs(checked.inputs);
     // This update declares the account live: a predecessor's delete later in the same update must leave it be.
     claimAccount(c);
-    const contradiction = declareIntent(c, "recover", "recovered account (RecoveredAccount)") ?? movedAwayRefusal(c);
+    const contradiction = declareIntent(c, "restoreOrAdopt", "recovered account (RecoveredAccount)") ?? movedAwayRefusal(c);
     if (contradiction) return { inputs: checked.inputs, failures: [{ property: "accountName", reason: contradiction }] };
     const isNew = !olds || olds.accountName === undefined;
     if (isNew || identityChanged(olds, c)) {

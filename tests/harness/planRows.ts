@@ -353,6 +353,21 @@ export const PLAN_ROWS_DECISIONS: PlanRow[] = [
     },
   },
   {
+    flow: 'the one-line transform under "recover" and a RecoveredAccount for one soft-deleted account: preview fails naming both; up restores nothing',
+    reason: "both would make the account live, and whichever runs second fails: the account's create after the RecoveredAccount's restore fails \"already existing\" on every later up (red team, stop 24)",
+    program: "reclaimAll",
+    config: { recovered: "true", ifSoftDeleted: "recover" },
+    seed: (emulator, name) => seedDeleted(emulator, [{ name }]),
+    play: async (world, name) => {
+      await refusedAtPreview(world, [new RegExp(`'${name}'`), /ReclaimableAccount/, /RecoveredAccount/, /Fix: keep one of them: remove the RecoveredAccount/]);
+      expect(await world.nameState(name)).toMatchObject({ deleted: true });
+      // The fix: keep one of them (the account resource restores it in its own create).
+      const fixed = await upHeld(world, { config: { recovered: "false" } });
+      expect(fixed.result.error).toBeUndefined();
+      expect(writesOf(fixed.events)).toEqual({ ...nothing, restores: [name] });
+    },
+  },
+  {
     flow: "out-of-band delete, then an update without refresh, with a guard: preview names the purge; up purges and creates",
     reason: "the update's PUT meets the soft-deleted account (raw FlagMustBeSetForRestore today); the guard's promise is purge-before-recreate, named in preview",
     program: "plannedGuard",
