@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
 import { describeAccount, type InputName, normalizeLocation, type ResolvedInputs, RULES, UNKNOWN } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
-import { type Asker, decide, type Decision, type Declared, type Identity, isOwned, type Owned, PERMANENT, type Policy, purgesOf, sentenceOf, unseenSentence } from "./planner";
+import { type Asker, decide, type Decision, type Declared, type Identity, isOwned, isSameName, type Owned, PERMANENT, type Policy, purgesOf, sentenceOf, subdomainRefusal, unseenSentence } from "./planner";
 import { isKnownNow, knownValue, rememberProgramConfig, tell, uniqueHookName } from "./programRuntime";
 import { purgeDecided } from "./purge";
 import { revealHookInputs } from "./secrets";
@@ -204,10 +204,6 @@ async function decideFor(guarded: GuardedAccount, c: ResolvedInputs, inputs: Rec
   return { declared, decision: decide(declared, held, await ownedBy(guarded, seen)) };
 }
 
-/** Whether a live account is the one at the declared name and group (the account itself, not another holder). */
-const isAtName = (a: { accountName: string; resourceGroupName: string }, c: ResolvedInputs): boolean =>
-  a.accountName.toLowerCase() === c.accountName.toLowerCase() && a.resourceGroupName.toLowerCase() === c.resourceGroupName.toLowerCase();
-
 /** At preview: what the create will meet, in the planner's words; a refusal fails the preview (nothing is purged by an up that then fails). */
 async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefined, inputs: Record<string, unknown> | undefined): Promise<void> {
   const policy = await policyOf(guarded);
@@ -233,7 +229,7 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
   const holder = found.held.subdomainHolder;
   const owned = { identities: [...((await knownValue(guarded.owned)) ?? []), ...(found.held.live ? [{ id: found.held.live.id, internalId: found.held.live.internalId }] : [])] };
   const ownedUnknown = !(await isKnownNow(guarded.owned));
-  if (holder?.state === "live" && (ownedUnknown || isOwned(owned, holder.account)) && !isAtName(holder.account, c)) {
+  if (holder?.state === "live" && (ownedUnknown || isOwned(owned, holder.account)) && !isSameName(holder.account, c)) {
     // The live holder may be this stack's own account (what the stack recorded is not known while the policy or guard
     // is created or replaced in this update), which a replacement (a rename or move keeping the subdomain) deletes
     // before the create, when it replaces delete-first. Preview cannot tell which way the engine replaces (it gives
@@ -270,8 +266,7 @@ async function refuseHeldSubdomain(guarded: GuardedAccount, c: ResolvedInputs, i
   const declared: Declared = { account: c, customSubDomainName: subdomain, policy, asker: "plan" };
   const look = async (run: { signal: AbortSignal }) => {
     const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { subdomainChange: true });
-    const decision = decide(declared, held, { identities: [] });
-    return decision.kind === "refuse" && decision.property === "properties.customSubDomainName" ? sentenceOf(declared, decision) : undefined;
+    return subdomainRefusal(declared, held, { identities: [] });
   };
   const refusal = pulumi.runtime.isDryRun()
     ? await previewLookup(guarded.name, `the holder of customSubDomainName '${subdomain}'`, c.subscriptionId, look)

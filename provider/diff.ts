@@ -28,6 +28,14 @@ export const DIFF_TABLE: Readonly<Record<InputName, DiffRule>> = {
   timeoutMinutes: { kind: "update", same: strict },
 };
 
+/** The inputs that name the account: a change of one is another account; a change of `location` is the same account elsewhere. */
+export const ACCOUNT_NAME_INPUTS = ["accountName", "resourceGroupName", "subscriptionId"] as const;
+
+/** Whether a replacement moves to another account (its name, group or subscription changed), not only to another region. */
+export function movesToAnotherAccount(replaces: readonly string[] | undefined): boolean {
+  return (replaces ?? []).some((input) => (ACCOUNT_NAME_INPUTS as readonly string[]).includes(input));
+}
+
 /**
  * Whether the serialized provider code differs from the one in the state. The
  * engine runs the state's stored code for refresh and delete; an in-place

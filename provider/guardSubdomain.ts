@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { armSession } from "./azureSession";
 import { type ResolvedInputs, UNKNOWN, pickInputs } from "./inputs";
 import { accountHookOptions, previewLookup, runHook } from "./lifecycle";
-import { decide, type Declared, type Identity, sentenceOf } from "./planner";
-import { accountResourceKey } from "./programDeclarations";
+import { type Declared, type Identity, subdomainRefusal } from "./planner";
+import { type AccountResource, accountResourceKey } from "./programDeclarations";
 import { knownValue, uniqueHookName } from "./programRuntime";
 import { revealHookInputs } from "./secrets";
 import { lookUpWorld } from "./world";
@@ -35,7 +35,7 @@ export interface HookedAccountWatch {
   /** Whether a resource constructed with the guard's account hooks was seen. */
   seen: boolean;
   /** That resource, as `accountResourceKey` names it (programDeclarations.ts). */
-  accountResource?: Promise<string>;
+  accountResource?: Promise<AccountResource>;
   /** That resource's `retainOnDelete`: a replacement then leaves its account in Azure. */
   retained?: boolean;
   /** That resource's `properties` input, as its constructor passed it on. */
@@ -85,9 +85,7 @@ async function refusalBeforePurge(c: ResolvedInputs, subdomain: string, signal: 
   const held = await lookUpWorld(session, c, subdomain, signal);
   if (!held.subdomainHolder) return undefined;
   const declared: Declared = { account: c, customSubDomainName: subdomain, policy: "guard", asker: "create", groupDeclared: true };
-  const decision = decide(declared, held, { identities: own ? [own] : [] });
-  if (decision.kind !== "refuse" || decision.property !== "properties.customSubDomainName") return undefined;
-  return sentenceOf(declared, decision);
+  return subdomainRefusal(declared, held, { identities: own ? [own] : [] });
 }
 
 /** The guard's own `beforeCreate` hook (see the module's comment). */

@@ -297,7 +297,9 @@ function createBeforeDelete(declared: Declared, holder: LiveFacts): Decision {
   };
 }
 
-const isSameName = (c: AccountCoordinates, d: DeletedFacts): boolean => sameText(c.accountName, d.accountName) && sameText(c.resourceGroupName, d.resourceGroupName);
+/** Whether two accounts hold one name: the same account name in the same resource group (an account's name is unique in its group, across regions). */
+export const isSameName = (a: NameInGroup, b: NameInGroup): boolean => sameText(a.accountName, b.accountName) && sameText(a.resourceGroupName, b.resourceGroupName);
+type NameInGroup = Pick<AccountCoordinates, "accountName" | "resourceGroupName">;
 
 /** A soft-deleted account the policy's decision did not see: it was deleted after the policy decided (out of band), so decide again rather than purge it. */
 function deletedSince(c: AccountCoordinates, d: DeletedFacts, policy: Policy): Decision {
@@ -332,6 +334,16 @@ export interface Voice {
   guardResource?: boolean;
   /** The account's hooks restore with a request of their own (before an update), not through azure-native's restore flag. */
   restoreRequest?: boolean;
+}
+
+/**
+ * The refusal of a create or update whose `customSubDomainName` another
+ * account holds, in the planner's words; undefined when the planner refuses
+ * nothing about the subdomain (what else it decides is not asked here).
+ */
+export function subdomainRefusal(declared: Declared, held: Held, owned: Owned): string | undefined {
+  const decision = decide(declared, held, owned);
+  return decision.kind === "refuse" && decision.property === "properties.customSubDomainName" ? sentenceOf(declared, decision) : undefined;
 }
 
 /** The line preview prints, and up prints before acting, for a decision. */

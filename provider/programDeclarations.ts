@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { contradictionOf, type Intent } from "./claims";
 import { processSlot } from "./processCache";
-import { comesFromResource, knownValue, rememberProgramConfig } from "./programRuntime";
+import { comesFromResource, knownValue, rememberProgramConfig, typeOfUrn } from "./programRuntime";
 import { defaultSubscriptionId } from "./settings";
 
 /**
@@ -53,18 +53,24 @@ export interface ProgramDeclaration {
    * Two declarations of one account resource are one (a transformed account is declared by the transformation and by
    * its policy).
    */
-  creates?: string | Promise<string | undefined> | (() => string | Promise<string | undefined> | undefined);
+  creates?: Promise<AccountResource | undefined> | (() => Promise<AccountResource | undefined> | undefined);
+}
+
+/** An azure-native account resource of the program: `key` tells two apart, `name` is how a message names it. */
+export interface AccountResource {
+  key: string;
+  name: string;
 }
 
 /** Names an azure-native account resource of the program: its name and its parent's URN, as its own URN does. */
-export async function accountResourceKey(name: string, parent: pulumi.Resource | undefined): Promise<string> {
+export async function accountResourceKey(name: string, parent: pulumi.Resource | undefined): Promise<AccountResource> {
   const parentUrn = parent ? await knownValue(parent.urn) : undefined;
   // The stack is every root resource's parent, given or not (a transformation may see it either way).
-  const root = !parentUrn || parentUrn.split("::")[2]?.split("$").pop() === "pulumi:pulumi:Stack";
-  return `${root ? "" : parentUrn}/${name}`;
+  const root = !parentUrn || typeOfUrn(parentUrn) === "pulumi:pulumi:Stack";
+  return { key: `${root ? "" : parentUrn}/${name}`, name };
 }
 
-const createdBy = async (d: ProgramDeclaration): Promise<string | undefined> => {
+const createdBy = async (d: ProgramDeclaration): Promise<AccountResource | undefined> => {
   try {
     return await (typeof d.creates === "function" ? d.creates() : d.creates);
   } catch {
@@ -119,11 +125,9 @@ async function subdomainOf(d: ProgramDeclaration): Promise<string | undefined> {
 }
 
 /** The refusal of two account resources of one program that both create one account. */
-function twoCreatorsRefusal(mine: Coordinates, one: { who: string; key: string }, other: { who: string; key: string }): string {
-  // A key is `<parent URN>/<resource name>`, or `policy:<policy name>` for a ReclaimableAccount's own account.
-  const label = (key: string) => (key.startsWith("policy:") ? key.slice("policy:".length).replace(/-soft-delete-policy$/, "") : key.slice(key.lastIndexOf("/") + 1));
+function twoCreatorsRefusal(mine: Coordinates, one: { who: string; resource: AccountResource }, other: { who: string; resource: AccountResource }): string {
   return (
-    `two resources of this program create account '${mine.accountName}' in resource group '${mine.resourceGroupName}': the ${one.who} of resource '${label(one.key)}' and the ${other.who} of resource '${label(other.key)}'. ` +
+    `two resources of this program create account '${mine.accountName}' in resource group '${mine.resourceGroupName}': the ${one.who} of resource '${one.resource.name}' and the ${other.who} of resource '${other.resource.name}'. ` +
     `An account has one name in its group, so up would create one and fail on the other ("cannot create already existing resource"), ` +
     `after any purge of the name; nothing is done. Fix: keep one of them, or give each its own accountName.`
   );
@@ -166,7 +170,7 @@ export function declareInProgram(declaration: ProgramDeclaration): Promise<strin
     const mineCreated = await createdBy(declaration);
     for (const { other, theirs } of others) {
       const theirsCreated = mineCreated !== undefined && sameAccount(mine, theirs) ? await createdBy(other) : undefined;
-      if (mineCreated !== undefined && theirsCreated !== undefined && theirsCreated !== mineCreated) return twoCreatorsRefusal(mine, { who: declaration.who, key: mineCreated }, { who: other.who, key: theirsCreated });
+      if (mineCreated !== undefined && theirsCreated !== undefined && theirsCreated.key !== mineCreated.key) return twoCreatorsRefusal(mine, { who: declaration.who, resource: mineCreated }, { who: other.who, resource: theirsCreated });
     }
     // Another account of the program with the same subdomain: Azure lets one of them have it (contract: two names).
     const subdomain = await subdomainOf(declaration);

@@ -58,6 +58,12 @@ export async function comesFromResource(value: unknown): Promise<boolean> {
   return resources.size > 0;
 }
 
+/** The resource's own type in a URN (`urn:pulumi:stack::project::parent$type::name`: the last `$` segment). */
+export function typeOfUrn(urn: string): string {
+  const types = urn.split("::")[2] ?? "";
+  return types.split("$").pop() ?? "";
+}
+
 /** Hook names already registered by this program process. */
 const hookNamesTaken = new Set<string>();
 

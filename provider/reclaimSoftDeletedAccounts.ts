@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { knownValue, runsUnderMocks, tell } from "./programRuntime";
+import { knownValue, runsUnderMocks, tell, typeOfUrn } from "./programRuntime";
 import { restoreSecrets } from "./secrets";
 import { accountRecorder } from "./accountRecord";
 import { type AccountInputs, attachSoftDeleteHandling, mergeHooks, type SoftDeleteSettings, subdomainOfProperties } from "./softDeleteHandling";
@@ -15,11 +15,6 @@ export interface ReclaimSoftDeletedAccountsOptions extends SoftDeleteSettings {
 
 const ACCOUNT_TYPE = "azure-native:cognitiveservices:Account";
 
-/** The resource's own type in a URN (`urn:pulumi:stack::project::parent$type::name`: the last `$` segment). */
-export function typeOfUrn(urn: string): string {
-  const types = urn.split("::")[2] ?? "";
-  return types.split("$").pop() ?? "";
-}
 const COMPONENT_TYPE = "cognitive-reclaim:index:ReclaimableAccount";
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { accountHookBinding } from "./accountHooks";
 import { comesFromResource, runsUnderMocks } from "./programRuntime";
+import type { AccountResource } from "./programDeclarations";
 import { restoreSecrets } from "./secrets";
 import { type IfSoftDeleted, SoftDeletePolicy } from "./softDeletePolicy";
 
@@ -102,7 +103,7 @@ export function attachSoftDeleteHandling(
     retainOnDelete?: boolean;
     subscriptionId?: pulumi.Input<string>;
     /** The account resource, as `accountResourceKey` names it (programDeclarations.ts), when the program declared it already. */
-    accountResource?: Promise<string>;
+    accountResource?: Promise<AccountResource>;
   },
 ): SoftDeleteAttachment {
   // Wire-form secrets (a transform's props) back to secret Outputs before anything reads or spreads them.

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type IfSoftDeleted, intentOf } from "./handlers/softDeletePolicy";
-import { declareInProgram } from "./programDeclarations";
+import { type AccountResource, declareInProgram } from "./programDeclarations";
 import { stableProvider } from "./stableProvider";
 export { IF_SOFT_DELETED, type IfSoftDeleted, type SoftDeletePolicyOutputs } from "./handlers/softDeletePolicy";
 
@@ -47,11 +47,11 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
   declare public readonly lineage: pulumi.Output<"created" | "restored" | "foreign" | undefined>;
 
   /** `accountResource` names the account resource the policy decides for (programDeclarations.ts, `accountResourceKey`). */
-  constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions, accountResource?: Promise<string>) {
+  constructor(name: string, args: SoftDeletePolicyArgs, opts?: pulumi.CustomResourceOptions, accountResource?: Promise<AccountResource>) {
     super(
       softDeletePolicyProvider,
       name,
-      { ...args, programContradiction: contradictionInProgram(args, accountResource ?? Promise.resolve(`policy:${name}`)), found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
+      { ...args, programContradiction: contradictionInProgram(args, accountResource ?? Promise.resolve({ key: `policy:${name}`, name: name.replace(/-soft-delete-policy$/, "") })), found: undefined, restore: undefined, restored: undefined, purged: undefined, pendingDecision: undefined, restoredFingerprint: undefined, owned: undefined, lineage: undefined },
       // Digests of the account's inputs, which may hold secrets: stored encrypted. The engine marks only outputs whose
       // input of the same name was secret (step_executor.go); restoredFingerprint has no such input.
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountFingerprint", "restoredFingerprint"] },
@@ -62,7 +62,7 @@ export class SoftDeletePolicy extends pulumi.dynamic.Resource {
 }
 
 /** The program's refusal of a resource of the same program acting on this account in contradiction (programDeclarations.ts); a policy given as an output is left to the provider's check. */
-export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted" | "customSubDomainName">, accountResource: Promise<string>): Promise<string | undefined> | undefined {
+export function contradictionInProgram(args: Pick<SoftDeletePolicyArgs, "accountName" | "resourceGroupName" | "subscriptionId" | "ifSoftDeleted" | "customSubDomainName">, accountResource: Promise<AccountResource>): Promise<string | undefined> | undefined {
   const policy = args.ifSoftDeleted ?? "recover";
   if (typeof policy !== "string") return undefined;
   return declareInProgram({ ...intentOf(policy), accountName: args.accountName, resourceGroupName: args.resourceGroupName, subscriptionId: args.subscriptionId, customSubDomainName: args.customSubDomainName, creates: accountResource });

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
-import { DIFF_TABLE } from "../diff";
+import { ACCOUNT_NAME_INPUTS, DIFF_TABLE } from "../diff";
 import { handOverRecord, withIdentity } from "../identity";
 import { UNKNOWN } from "../inputs";
 import { withoutUndefined } from "../lifecycle";
@@ -39,7 +39,7 @@ function outputsOf(news: Record<string, unknown>, identities: Identity[]): Accou
 
 /** Another account (a name, group or subscription changed) is recorded by a new record; case-insensitive, as ARM ids are. */
 function movedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return (["accountName", "resourceGroupName", "subscriptionId"] as const).filter((key) => {
+  return ACCOUNT_NAME_INPUTS.filter((key) => {
     const after = news[key];
     if (after === UNKNOWN) return true; // may be another account: replace, as the engine must assume
     return !DIFF_TABLE[key].same(olds[key] ?? "", after ?? "");

@@ -3,7 +3,7 @@ import { deletedAccountId } from "../armIds";
 import { armSession } from "../azureSession";
 import { declareIntent, declareMoveAway, programRefusal } from "../claims";
 import { handOver, inheritedIdentities, recordedIdentities } from "../identity";
-import { diffInputs } from "../diff";
+import { diffInputs, movesToAnotherAccount } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, type PurgeOutcome, purgeFound, purgeIfSoftDeleted } from "../purge";
@@ -148,7 +148,7 @@ export const purgedDeletedAccountHandlers: pulumi.dynamic.ResourceProvider<Recor
       const before = pickInputs(olds);
       const after = pickInputs(news);
       handOver("guard", before, after, recordedIdentities(olds));
-      const moved = result.replaces.some((p) => p === "accountName" || p === "resourceGroupName" || p === "subscriptionId");
+      const moved = movesToAnotherAccount(result.replaces);
       // The old account's resource keeps it in Azure through the replacement when it had retainOnDelete.
       const refusal = moved && news.accountHooked === true && news.accountRetained !== true ? declareMoveAway(before, `the account of guard '${before.accountName}' moves to ${describeAccount(after)}`) : undefined;
       if (refusal) throw new Error(refusal);

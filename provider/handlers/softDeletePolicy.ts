@@ -2,11 +2,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import { accountId } from "../armIds";
 import { armSession } from "../azureSession";
 import { claimAccount, declareIntent, declareMoveAway, type Intent, isClaimed, movedAwayRefusal, programRefusal } from "../claims";
-import { diffInputs } from "../diff";
+import { diffInputs, movesToAnotherAccount } from "../diff";
 import { checkInputs, type CheckFailure, pickInputs, recordedOutputs, type ResolvedInputs, UNKNOWN } from "../inputs";
 import { accountHookOptions, type HookRun, previewLookup, report, runHook, withoutUndefined } from "../lifecycle";
 import { describeAccount, purgeDecided, purgeIfSoftDeleted } from "../purge";
-import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf, unseenSentence } from "../planner";
+import { decide, type Decision, type Declared, type Identity, isOwned, PERMANENT, purgesOf, refreshedSentence, replacedPurgeSentence, sentenceOf, subdomainRefusal, unseenSentence } from "../planner";
 import { handOver, inheritedIdentities, ownPredecessorAt, recordedAt, recordedIdentities, withIdentity } from "../identity";
 import { defaultSubscriptionId, rememberStackConfig } from "../settings";
 import { lookUpWorld } from "../world";
@@ -213,8 +213,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       const declared: Declared = { account: c, customSubDomainName: subdomain, policy: policyNow, asker: "plan", groupDeclared: news.groupDeclared === true };
       const refusal = await previewLookup("ReclaimableAccount", `the holder of customSubDomainName '${subdomain}'`, c.subscriptionId, async (run) => {
         const held = await lookUpWorld(await armSession(c.subscriptionId), c, subdomain, run.signal, { subdomainChange: true });
-        const decision = decide(declared, held, { identities: [] });
-        return decision.kind === "refuse" && decision.property === "properties.customSubDomainName" ? sentenceOf(declared, decision) : undefined;
+        return subdomainRefusal(declared, held, { identities: [] });
       });
       if (refusal) failures.push({ property: "customSubDomainName", reason: refusal });
     }
@@ -229,7 +228,7 @@ export const softDeletePolicyHandlers: pulumi.dynamic.ResourceProvider<Record<st
       // The successor (created next, in this process) inherits what this policy recorded and the account live at these coordinates.
       // A predecessor of lineage "foreign" never held its own account at the name: the account live there is another's.
       handOver("policy", pickInputs(olds), pickInputs(news), recordedIdentities(olds), lineageOf(olds) !== "foreign");
-      const moved = result.replaces.some((p) => p === "accountName" || p === "resourceGroupName" || p === "subscriptionId");
+      const moved = movesToAnotherAccount(result.replaces);
       // The old account's resource keeps it in Azure through the replacement when it had retainOnDelete.
       const refusal = moved && olds.retained !== true ? declareMoveAway(pickInputs(olds), `the account of ReclaimableAccount '${String(olds.accountName)}' moves to ${describeAccount(pickInputs(news))}`) : undefined;
       if (refusal) throw new Error(refusal);
