@@ -142,7 +142,10 @@ function deleteOfRemovedAccount(record: CommandRecord, w: Write): boolean {
 function purgedOnDestroy(record: CommandRecord, w: Write): boolean {
   const policies = (p: ProgramDecl) => declaring(p, w.name, w.group).filter((a) => a.form === "reclaimable" || a.form === "transform" || a.form === "recovered");
   const asked = (p: ProgramDecl) => policies(p).some((a) => a.purgeOnDestroy && !a.retainOnDelete);
-  if (record.command.command === "destroy") return asked(record.program) || asked(record.applied);
+  // `pulumi destroy` runs no program: it deletes what the state holds, with the options the state holds. An option that
+  // an up changed but whose resource never stepped (its check failed, a missing group) is not there (seed 8115 life 28).
+  const askedInState = record.stateBefore.some((r) => r.inputs.purgeOnDestroy === true && !r.retainOnDelete && same(String(r.inputs.accountName ?? ""), w.name) && same(String(r.inputs.resourceGroupName ?? ""), w.group));
+  if (record.command.command === "destroy") return asked(record.program) || asked(record.applied) || askedInState;
   return record.command.command === "up" && asked(record.applied) && policies(record.program).length === 0;
 }
 
