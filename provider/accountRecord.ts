@@ -67,7 +67,7 @@ export interface AccountRecorder {
  * nothing. A successful create is this stack's own account: azure-native
  * refuses to create over an existing one.
  */
-export function accountRecorder(name: string, where: RecordedCoordinates, purgeOnDestroy: pulumi.Input<boolean> | undefined): AccountRecorder | undefined {
+export function accountRecorder(name: string, where: RecordedCoordinates, purgeOnDestroy: pulumi.Input<boolean> | undefined, formerNames: string[] = []): AccountRecorder | undefined {
   if (purgeOnDestroy === undefined || purgeOnDestroy === false || runsUnderMocks()) return undefined;
   let created: Identity | undefined;
   const afterCreate = new pulumi.ResourceHook(uniqueHookName(`${name}-record-created-account`), async (args) => {
@@ -81,7 +81,7 @@ export function accountRecorder(name: string, where: RecordedCoordinates, purgeO
     hooks: { afterCreate: [afterCreate] },
     record: (account, parent) => {
       const seen = account.id.apply(() => created);
-      return new AccountRecord(`${name}-account-record`, { ...where, createdId: seen.apply((c) => c?.id), createdInternalId: seen.apply((c) => c?.internalId) }, { parent });
+      return new AccountRecord(`${name}-account-record`, { ...where, createdId: seen.apply((c) => c?.id), createdInternalId: seen.apply((c) => c?.internalId) }, { parent, aliases: formerNames.map((former) => ({ name: `${former}-account-record` })) });
     },
   };
 }

@@ -15,6 +15,20 @@ export interface ReclaimSoftDeletedAccountsOptions extends SoftDeleteSettings {
 
 const ACCOUNT_TYPE = "azure-native:cognitiveservices:Account";
 
+/**
+ * The former names an account's aliases give it (`aliases: [{ name: "old" }]`, or an old URN), so the resources
+ * this package adds beside it follow a rename instead of being replaced: a new policy would start with no record
+ * of the accounts this stack owns. (After a move to another parent the former name meets no state and is inert.)
+ */
+function formerNamesOf(aliases: unknown): string[] {
+  if (!Array.isArray(aliases)) return [];
+  return aliases.flatMap((alias) => {
+    if (typeof alias === "string") return alias.includes("::") ? [alias.slice(alias.lastIndexOf("::") + 2)] : [];
+    const name = (alias as { name?: unknown } | undefined)?.name;
+    return typeof name === "string" && name !== "" ? [name] : [];
+  });
+}
+
 const COMPONENT_TYPE = "cognitive-reclaim:index:ReclaimableAccount";
 
 /**
@@ -55,8 +69,13 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
     const subscriptionId = authorization.getClientConfigOutput(args.opts.provider ? { provider: args.opts.provider } : {}).subscriptionId;
     // The policy and hooks live at the stack's root: name them after the account's whole URN path, so
     // two accounts of the same name under different parents do not collide.
-    const handlingName = parentUrn ? `${args.name}-${createHash("sha256").update(parentUrn).digest("hex").slice(0, 8)}` : args.name;
-    const attached = attachSoftDeleteHandling(handlingName, props, settings, { retainOnDelete: args.opts.retainOnDelete, subscriptionId, accountResource: accountResourceKey(args.name, args.opts.parent) });
+    const handlingNameOf = (name: string) => (parentUrn ? `${name}-${createHash("sha256").update(parentUrn).digest("hex").slice(0, 8)}` : name);
+    const attached = attachSoftDeleteHandling(handlingNameOf(args.name), props, settings, {
+      retainOnDelete: args.opts.retainOnDelete,
+      subscriptionId,
+      accountResource: accountResourceKey(args.name, args.opts.parent),
+      formerNames: formerNamesOf(args.opts.aliases).map(handlingNameOf),
+    });
     const dependsOn = [...((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), attached.policy];
     // The SDK hands a transform `deleteBeforeReplace: false` when the option is unset (callbacks.js,
     // registerTransform), and an explicit false would override azure-native's delete-before-replace
@@ -99,7 +118,8 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       // A policy known only later is left to the provider's check, no invoke.
       if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName: subdomainOfProperties(props.properties) }, accountResourceKey(args.name, parent));
       // The record's name carries the parent's, since two accounts of one name may live under two parents (whose own names differ).
-      const recorder = accountRecorder(parent ? `${args.name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : args.name, where, settings.purgeOnDestroy);
+      const recordNameOf = (name: string) => (parent ? `${name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : name);
+      const recorder = accountRecorder(recordNameOf(args.name), where, settings.purgeOnDestroy, formerNamesOf(args.opts.aliases).map(recordNameOf));
       if (!recorder) return undefined;
       // The account's outputs exist once its constructor returns.
       const account = args.resource as pulumi.CustomResource;

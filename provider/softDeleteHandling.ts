@@ -104,6 +104,8 @@ export function attachSoftDeleteHandling(
     subscriptionId?: pulumi.Input<string>;
     /** The account resource, as `accountResourceKey` names it (programDeclarations.ts), when the program declared it already. */
     accountResource?: Promise<AccountResource>;
+    /** The names this handling had before the account was renamed with an alias: the policy keeps its state (and its record of what the stack owns). */
+    formerNames?: string[];
   },
 ): SoftDeleteAttachment {
   // Wire-form secrets (a transform's props) back to secret Outputs before anything reads or spreads them.
@@ -128,7 +130,7 @@ export function attachSoftDeleteHandling(
       retained: options.retainOnDelete ?? false,
       groupDeclared: pulumi.output(comesFromResource(account.resourceGroupName)),
     },
-    { parent: options.parent, dependsOn: options.dependsOn },
+    { parent: options.parent, dependsOn: options.dependsOn, aliases: options.formerNames?.map((former) => ({ name: `${former}-soft-delete-policy` })) },
     options.accountResource,
   );
   const binding = runsUnderMocks()

@@ -124,6 +124,19 @@ describe("options given to the component reach the account", () => {
     }, true, { twin: "true" });
   });
 
+  it("a transformed account renamed with an alias keeps its policy and record (the stack's record of what it owns): nothing is replaced, created or deleted", async () => {
+    await withWorld(ctx.emulator, "reclaimAll", "free", "recover", async (world) => {
+      await world.up({ config: { purgeOnDestroy: "true" } });
+      const before = world.stack.resources().filter((r) => /SoftDeletePolicy|AccountRecord/.test(r.type));
+      const { result, events } = await world.up({ config: { purgeOnDestroy: "true", resourceName: "ai-renamed", aliasOf: "ai" } });
+      expect(result.error).toBeUndefined();
+      expect(result.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual([]);
+      expect({ ...writes(events), puts: events.puts }).toEqual({ ...none, puts: [] });
+      const after = world.stack.resources().filter((r) => /SoftDeletePolicy|AccountRecord/.test(r.type));
+      expect(after.map((r) => r.outputs)).toEqual(before.map((r) => r.outputs));
+    }, false);
+  });
+
   it("purgeOnDestroy never purges another stack's account: after up --refresh showed it live at the name, its owner soft-deletes it, and destroy leaves it recoverable", async () => {
     // The stack's account is deleted out of band and purged by Azure after 48 hours; another stack creates its own at
     // the name, which the refresh reads (azure-native reads the ARM id, built from the name). Only a create of this

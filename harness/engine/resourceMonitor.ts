@@ -9,6 +9,7 @@ import { fromStruct, type Props, revealSecrets, toStruct } from "./values";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
 const resourceProto = require("@pulumi/pulumi/proto/resource_pb");
+const aliasProto = require("@pulumi/pulumi/proto/alias_pb");
 const providerProto = require("@pulumi/pulumi/proto/provider_pb");
 const engineRpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
 const engineProto = require("@pulumi/pulumi/proto/engine_pb");
@@ -328,7 +329,7 @@ export class ResourceMonitor {
       ignoreChanges: options.getIgnoreChangesList(),
       replaceOnChanges: options.getReplaceOnChangesList(),
       retainOnDelete: options.hasRetainOnDelete() ? options.getRetainOnDelete() : undefined,
-      aliasUrns: request.getAliasurnsList(),
+      aliasUrns: aliasUrnsOf(options),
       additionalSecretOutputs: options.getAdditionalSecretOutputsList(),
       hooks: hooksFrom(options.getHooks()),
       replacementTrigger: options.getReplacementTrigger() ? revealSecrets(options.getReplacementTrigger().toJavaScript()) : undefined,
@@ -353,6 +354,14 @@ export class ResourceMonitor {
   private transformOptions(request: any): any {
     const options = new resourceProto.TransformResourceOptions();
     options.setDependsOnList(request.getDependenciesList());
+    // The request's alias URNs, as alias values (source_eval.go, resmon.RegisterResource: `aliases` from GetAliasURNs).
+    options.setAliasesList(
+      (request.getAliasurnsList() as string[]).map((urn) => {
+        const alias = new aliasProto.Alias();
+        alias.setUrn(urn);
+        return alias;
+      }),
+    );
     if (request.hasProtect()) options.setProtect(request.getProtect());
     options.setIgnoreChangesList(request.getIgnorechangesList());
     options.setReplaceOnChangesList(request.getReplaceonchangesList());
@@ -372,4 +381,16 @@ export class ResourceMonitor {
     // The programs are gone by now; their connections must not hold the test process open.
     this.server?.forceShutdown();
   }
+}
+
+/**
+ * The alias URNs after the transforms. The monitor answers aliasSpecs=false (FEATURES), so the SDK sends URNs, and a
+ * transform hands back what it was given; an alias spec (a transform adding `{ name }`) would need the engine's alias
+ * resolution (source_eval.go, resmon.RegisterResource), which the harness does not model: refused, not dropped.
+ */
+function aliasUrnsOf(options: any): string[] {
+  return (options.getAliasesList() as any[]).map((alias) => {
+    if (!alias.hasUrn()) throw new Error("an alias spec returned by a transform is not modelled by the flow harness (its monitor has aliasSpecs=false)");
+    return alias.getUrn() as string;
+  });
 }

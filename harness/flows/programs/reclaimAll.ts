@@ -7,7 +7,8 @@ import { type IfSoftDeleted, PurgedDeletedAccount, RecoveredAccount, reclaimSoft
  * one-line stack transform on top. Config (namespace `flow`) as for
  * `reclaimable`; `recovered` ("true") adds a `RecoveredAccount` of the same
  * account, constructed after it; `guard` ("true") binds a guard's hooks to the
- * account as well (one account resource: one creator).
+ * account as well (one account resource: one creator); `resourceName` renames
+ * the account resource (default "ai"), with `aliasOf` as its alias.
  */
 const config = new pulumi.Config("flow");
 reclaimSoftDeletedAccounts({ ifSoftDeleted: (config.get("ifSoftDeleted") ?? "recover") as IfSoftDeleted, purgeOnDestroy: config.getBoolean("purgeOnDestroy") ?? false });
@@ -17,7 +18,7 @@ const tag = config.get("tag");
 const guard = config.get("guard") === "true" ? new PurgedDeletedAccount("guard", { accountName, location: config.get("location") ?? "eastus", resourceGroupName: config.require("resourceGroupName") }) : undefined;
 if (config.get("declare") !== "none") {
   new cognitiveservices.Account(
-    "ai",
+    config.get("resourceName") ?? "ai",
     {
       accountName,
       resourceGroupName: config.require("resourceGroupName"),
@@ -27,7 +28,11 @@ if (config.get("declare") !== "none") {
       properties: { customSubDomainName: accountName },
       tags: tag ? { flow: tag } : undefined,
     },
-    { retainOnDelete: config.getBoolean("retainOnDelete") ?? false, ...(guard ? { dependsOn: [guard], hooks: guard.accountHooks } : {}) },
+    {
+      retainOnDelete: config.getBoolean("retainOnDelete") ?? false,
+      ...(config.get("aliasOf") ? { aliases: [{ name: config.get("aliasOf") }] } : {}),
+      ...(guard ? { dependsOn: [guard], hooks: guard.accountHooks } : {}),
+    },
   );
 }
 if (config.get("recovered") === "true") {
