@@ -23,10 +23,11 @@ import { lookUpWorld } from "./world";
  *   (@pulumi/pulumi resource.js, Resource constructor: `__transformations`
  *   from the parent, the stack, whose list `registerStackTransformation`
  *   extends);
- * - `guardSubdomainHook`, a `beforeCreate` hook bound to the guard itself
- *   (preview and up), asks the planner about that subdomain before the guard's
- *   create, and refuses when the guard would purge an account for a create
- *   that Azure will refuse.
+ * - `guardSubdomainHook`, a `beforeCreate` and `beforeUpdate` hook bound to
+ *   the guard itself (preview and up), asks the planner about that subdomain
+ *   before the guard's create, or its update after a refresh found the name
+ *   soft-deleted again (`pendingPurge`), and refuses when the guard would
+ *   purge an account for a create that Azure will refuse.
  * The hook refuses only when the guard's own step would purge: otherwise the
  * account's hooks refuse right before its create, having purged nothing.
  * Kept in program memory, never on a serialized provider.
@@ -93,6 +94,8 @@ export function guardSubdomainHook(name: string, watch: HookedAccountWatch): pul
   return new pulumi.ResourceHook(
     uniqueHookName(`${name}-subdomain-before-purge`),
     async (args) => {
+      // Bound to the guard's create and update: an update purges only what a refresh found (`pendingPurge`).
+      if (args.oldOutputs !== undefined && (await revealHookInputs(args.oldOutputs))?.pendingPurge !== true) return;
       const subdomain = await subdomainOfWatched(watch);
       if (!subdomain) return;
       const inputs = (await revealHookInputs(args.newInputs)) ?? {};

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { processSlot } from "./processCache";
 import { rememberStackConfig } from "./settings";
 
 /**
@@ -64,8 +65,6 @@ export function typeOfUrn(urn: string): string {
   return types.split("$").pop() ?? "";
 }
 
-/** Hook names already registered by this program process. */
-const hookNamesTaken = new Set<string>();
 
 /**
  * A resource hook's name, unique in this program run. The engine keeps one
@@ -78,6 +77,8 @@ const hookNamesTaken = new Set<string>();
  * between runs.
  */
 export function uniqueHookName(name: string): string {
+  // Process-wide (processCache.ts), so two copies of the package loaded by one program share the names too.
+  const hookNamesTaken = processSlot<Set<string>>("hookNamesTaken", () => new Set());
   let candidate = name;
   for (let n = 2; hookNamesTaken.has(candidate); n++) candidate = `${name}-${n}`;
   hookNamesTaken.add(candidate);

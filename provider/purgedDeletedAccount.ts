@@ -140,7 +140,7 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
         scheduledPurgeDate: undefined,
         owned: undefined,
       },
-      runsUnderMocks() ? opts : { ...opts, hooks: { ...opts?.hooks, beforeCreate: [...(opts?.hooks?.beforeCreate ?? []), guardSubdomainHook(name, watch)] } },
+      runsUnderMocks() ? opts : withGuardHook(opts, guardSubdomainHook(name, watch)),
       "cognitive-reclaim",
       "PurgedDeletedAccount",
     );
@@ -148,4 +148,10 @@ export class PurgedDeletedAccount extends pulumi.dynamic.Resource {
     this.watch = watch;
     this.guarded = { name, accountName: args.accountName, location: args.location, resourceGroupName: args.resourceGroupName, subscriptionId: this.subscriptionId, timeoutMinutes: args.timeoutMinutes, owned: this.owned };
   }
+}
+
+/** The guard's own hook, before each create and update of the guard (either may purge), after the user's hooks. */
+function withGuardHook(opts: pulumi.CustomResourceOptions | undefined, hook: pulumi.ResourceHook): pulumi.CustomResourceOptions {
+  const hooks = opts?.hooks;
+  return { ...opts, hooks: { ...hooks, beforeCreate: [...(hooks?.beforeCreate ?? []), hook], beforeUpdate: [...(hooks?.beforeUpdate ?? []), hook] } };
 }
