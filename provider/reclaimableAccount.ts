@@ -68,9 +68,15 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
   /** The account's properties, as azure-native reports them. */
   public readonly properties: AzureNativeAccount["properties"];
-  /** True when this stack recovered the account from soft-delete. */
+  /**
+   * True when this stack recovered the account from soft-delete: by the policy's last decision (kept until it decides
+   * again), or by the account's hooks in this run (a restore before an update; reported only by the run that did it).
+   */
   public readonly restored: pulumi.Output<boolean>;
-  /** True when a soft-deleted account was purged to make room. */
+  /**
+   * True when a soft-deleted account was purged to make room: by the policy's last decision (kept until it decides
+   * again), or by the account's hooks in this run (a replacement's predecessor; reported only by the run that did it).
+   */
   public readonly purged: pulumi.Output<boolean>;
 
   constructor(name: string, args: ReclaimableAccountArgs, opts: ReclaimableAccountOptions = {}) {
