@@ -156,9 +156,9 @@ export class ReclaimableAccount extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
   /** The account's properties, as azure-native reports them (`endpoint`, `provisioningState`, `internalId`, ...). */
   public readonly properties: pulumi.Output<{ [field: string]: any }>;
-  /** True when this stack recovered the account from soft-delete. */
+  /** True when this stack recovered the account from soft-delete (the policy's last decision, or the account's hooks in this run). */
   public readonly restored: pulumi.Output<boolean>;
-  /** True when a soft-deleted account was purged to make room. */
+  /** True when a soft-deleted account was purged to make room (the policy's last decision, or the account's hooks in this run). */
   public readonly purged: pulumi.Output<boolean>;
 
   constructor(name: string, args: ReclaimableAccountArgs, opts?: pulumi.ComponentResourceOptions) {
