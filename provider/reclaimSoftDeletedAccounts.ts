@@ -16,17 +16,50 @@ export interface ReclaimSoftDeletedAccountsOptions extends SoftDeleteSettings {
 const ACCOUNT_TYPE = "azure-native:cognitiveservices:Account";
 
 /**
- * The former names an account's aliases give it (`aliases: [{ name: "old" }]`, or an old URN), so the resources
- * this package adds beside it follow a rename instead of being replaced: a new policy would start with no record
- * of the accounts this stack owns. (After a move to another parent the former name meets no state and is inert.)
+ * The former names of an account renamed in place: its aliases that keep its parent, type, stack and project
+ * (`aliases: [{ name: "old" }]`, or the old URN). The resources this package adds beside the account take the same
+ * aliases, so a rename does not replace them: a new policy would start with no record of the accounts this stack
+ * owns. An alias that moves the account elsewhere is not followed: under its new parent the former name may be
+ * another account's, whose policy would be taken over (or the engine would refuse the alias).
+ * `prefix` is the account's URN without its name (`urn:pulumi:<stack>::<project>::<types>::`), where known.
  */
-function formerNamesOf(aliases: unknown): string[] {
-  if (!Array.isArray(aliases)) return [];
-  return aliases.flatMap((alias) => {
-    if (typeof alias === "string") return alias.includes("::") ? [alias.slice(alias.lastIndexOf("::") + 2)] : [];
-    const name = (alias as { name?: unknown } | undefined)?.name;
-    return typeof name === "string" && name !== "" ? [name] : [];
+async function formerNamesOf(aliases: unknown, prefix: string | undefined, parentUrn: string | undefined): Promise<string[]> {
+  const names: string[] = [];
+  for (const alias of Array.isArray(aliases) ? aliases : []) {
+    const name = typeof alias === "string" ? nameInUrn(alias, prefix) : nameInPlace(alias);
+    if (name === undefined) continue;
+    // A spec's parent (the SDK fills in the resource's own when the alias names none), or none: the same parent.
+    const parent = typeof alias === "string" ? undefined : (alias as { parent?: unknown }).parent;
+    const aliasParentUrn = pulumi.Resource.isInstance(parent) ? await knownValue(parent.urn) : parentUrn;
+    if (aliasParentUrn === parentUrn) names.push(name);
+  }
+  return names;
+}
+
+/** {@link formerNamesOf} where the parent's URN cannot be waited for: only aliases that name no parent. */
+function formerNamesInPlace(aliases: unknown, prefix: string | undefined): string[] {
+  return (Array.isArray(aliases) ? aliases : []).flatMap((alias) => {
+    const name = typeof alias === "string" ? nameInUrn(alias, prefix) : "parent" in (alias as object) ? undefined : nameInPlace(alias);
+    return name === undefined ? [] : [name];
   });
+}
+
+/** The name in an alias URN that differs from the account's own URN (`prefix` + name) by its name only. */
+function nameInUrn(urn: string, prefix: string | undefined): string | undefined {
+  return prefix !== undefined && urn.startsWith(prefix) && !urn.slice(prefix.length).includes("::") ? urn.slice(prefix.length) : undefined;
+}
+
+/** The name of an alias spec that keeps the account's type, project and stack. */
+function nameInPlace(alias: unknown): string | undefined {
+  const { name, type, project, stack } = (alias ?? {}) as { name?: unknown; type?: unknown; project?: unknown; stack?: unknown };
+  const unchanged = (value: unknown, now: string) => value === undefined || value === "" || value === now;
+  return typeof name === "string" && name !== "" && unchanged(type, ACCOUNT_TYPE) && unchanged(project, pulumi.getProject()) && unchanged(stack, pulumi.getStack()) ? name : undefined;
+}
+
+/** The account's URN without its name, from its parent's URN (the stack's, or none, for a root account). */
+function urnPrefixOf(parentUrn: string | undefined): string {
+  const types = parentUrn === undefined || typeOfUrn(parentUrn) === "pulumi:pulumi:Stack" ? ACCOUNT_TYPE : `${parentUrn.split("::")[2]}$${ACCOUNT_TYPE}`;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${types}::`;
 }
 
 const COMPONENT_TYPE = "cognitive-reclaim:index:ReclaimableAccount";
@@ -74,7 +107,7 @@ export function reclaimSoftDeletedAccounts(options: ReclaimSoftDeletedAccountsOp
       retainOnDelete: args.opts.retainOnDelete,
       subscriptionId,
       accountResource: accountResourceKey(args.name, args.opts.parent),
-      formerNames: formerNamesOf(args.opts.aliases).map(handlingNameOf),
+      formerNames: (await formerNamesOf(args.opts.aliases, urnPrefixOf(parentUrn), parentUrn)).map(handlingNameOf),
     });
     const dependsOn = [...((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), attached.policy];
     // The SDK hands a transform `deleteBeforeReplace: false` when the option is unset (callbacks.js,
@@ -119,7 +152,9 @@ function declareHandledAccounts(settingsOf: (accountResourceName: string) => Sof
       if (ifSoftDeleted === undefined || typeof ifSoftDeleted === "string") void contradictionInProgram({ ...where, ifSoftDeleted, customSubDomainName: subdomainOfProperties(props.properties) }, accountResourceKey(args.name, parent));
       // The record's name carries the parent's, since two accounts of one name may live under two parents (whose own names differ).
       const recordNameOf = (name: string) => (parent ? `${name}-${createHash("sha256").update(pulumi.resourceName(parent)).digest("hex").slice(0, 8)}` : name);
-      const recorder = accountRecorder(recordNameOf(args.name), where, settings.purgeOnDestroy, formerNamesOf(args.opts.aliases).map(recordNameOf));
+      // This constructor cannot wait for a parent's URN: a child account's old URN is not followed (its record starts anew).
+      const formerNames = formerNamesInPlace(args.opts.aliases, parent ? undefined : urnPrefixOf(undefined));
+      const recorder = accountRecorder(recordNameOf(args.name), where, settings.purgeOnDestroy, formerNames.map(recordNameOf));
       if (!recorder) return undefined;
       // The account's outputs exist once its constructor returns.
       const account = args.resource as pulumi.CustomResource;

@@ -1,7 +1,6 @@
-import { selectRows } from "./harness/flows";
-import { seedWorld, useEmulator } from "./harness/emulator";
+import { FlowWorld, selectRows } from "./harness/flows";
+import { GROUP, seedWorld, useEmulator } from "./harness/emulator";
 import { firstUpIn, none, type Policy, POLICIES, type Program, PROGRAMS, recoverFromFailure, withWorld, writes } from "./harness/reclaimWorld";
-import type { FlowWorld } from "./harness/flows";
 
 /**
  * ReclaimableAccount, and the same handling given to plain azure-native
@@ -135,6 +134,22 @@ describe("options given to the component reach the account", () => {
       const after = world.stack.resources().filter((r) => /SoftDeletePolicy|AccountRecord/.test(r.type));
       expect(after.map((r) => r.outputs)).toEqual(before.map((r) => r.outputs));
     }, false);
+  });
+
+  it("an account moved to another parent with an alias does not take over the policy of the account that had its former name there: its policy starts anew, holding no identity of the other account", async () => {
+    // Followed, the alias would name the other account's policy: the engine refuses that alias, or (the other account
+    // removed) the moved account's policy inherits the other account's identities (red team, stop 25).
+    await seedWorld(ctx.emulator, {});
+    const world = await FlowWorld.create(ctx.emulator, "aliasMove", { resourceGroupName: GROUP, x: "alias-move-x", y: "alias-move-y" });
+    try {
+      expect((await world.up({ config: { phase: "1" } })).result.error).toBeUndefined();
+      const moved = await world.up({ config: { phase: "2" } });
+      expect(moved.result.error).toBeUndefined();
+      const policies = world.stack.resources().filter((r) => r.type.endsWith("SoftDeletePolicy"));
+      expect(policies.map((r) => ({ accountName: r.outputs.accountName, owned: JSON.stringify(r.outputs.owned ?? []).includes("alias-move-x") }))).toEqual([{ accountName: "alias-move-y", owned: false }]);
+    } finally {
+      await world.close();
+    }
   });
 
   it("purgeOnDestroy never purges another stack's account: after up --refresh showed it live at the name, its owner soft-deletes it, and destroy leaves it recoverable", async () => {

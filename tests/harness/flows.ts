@@ -17,7 +17,7 @@ import { GROUP, passTime } from "./emulator";
 const ROOT = join(__dirname, "..", "..");
 
 /** The `remote…` programs use the component package (component/) as a program of another language does. */
-export type FlowProgram = "guarded" | "recovered" | "reclaimable" | "reclaimAll" | "plannedGuard" | "plannedReclaimable" | "remoteReclaimable" | "remoteGuarded";
+export type FlowProgram = "aliasMove" | "guarded" | "recovered" | "reclaimable" | "reclaimAll" | "plannedGuard" | "plannedReclaimable" | "remoteReclaimable" | "remoteGuarded";
 
 /**
  * Makes a project folder with the package installed and the program as
