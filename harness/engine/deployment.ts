@@ -120,6 +120,8 @@ export class Deployment {
   readonly consumed = new Set<ResourceState>();
   /** Old states a registration matched (by URN or alias): not deleted at the end unless pending delete. */
   readonly seen = new Set<ResourceState>();
+  /** Old URNs claimed through an alias in this run, and by which resource (step_generator.go, `sg.aliased`). */
+  readonly aliased = new Map<string, string>();
   readonly registeredUrns = new Set<string>();
   /** URNs deleted in this run (step_generator.go, sg.deletes): `deletedWith`, and dependents to re-create. */
   readonly deletes = new Set<string>();

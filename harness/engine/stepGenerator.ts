@@ -34,7 +34,7 @@ export class StepGenerator {
     // generateURN: a URN may be registered once per deployment.
     if (run.registeredUrns.has(urn)) run.fail(main, `Duplicate resource URN '${urn}'; try giving it a unique name`);
     run.registeredUrns.add(urn);
-    const old = this.oldFor(urn, goal.aliasUrns);
+    const old = this.oldFor(urn, goal.aliasUrns, main);
     if (old) main.op = "update";
 
     // continueStepsFromRefresh (sg.mode == destroyMode): `destroy --run-program` creates and updates nothing;
@@ -311,10 +311,29 @@ export class StepGenerator {
   }
 
   /** getOldResource: the old state by URN, else by the first alias that names one not already taken. */
-  private oldFor(urn: string, aliases: string[]): ResourceState | undefined {
+  /**
+   * step_generator.go, getOldResource (3.260 and main alike): the URN first, then the aliases. An alias that names a
+   * resource registered in this run, or that another resource already claimed, and a resource whose URN another one
+   * claimed as its alias, make the registration invalid (GetDuplicateResourceAliasError / ...AliasedError): the
+   * engine bails ("resource … is invalid").
+   */
+  private oldFor(urn: string, aliases: string[], main: StepRecord): ResourceState | undefined {
     const run = this.run;
+    const claimedBy = run.aliased.get(urn);
+    if (claimedBy) run.fail(main, `Duplicate resource alias: resource '${urn}' was already claimed through an alias by '${claimedBy}'`);
     let old = run.olds.get(urn);
-    if (!old) old = aliases.map((a) => run.olds.get(a)).find((c) => c && !run.seen.has(c));
+    if (!old) {
+      for (const alias of aliases) {
+        const candidate = run.olds.get(alias);
+        if (!candidate) continue;
+        if (run.registeredUrns.has(alias)) run.fail(main, `Duplicate resource alias '${alias}' applied to resource with URN '${urn}' conflicting with resource with URN '${alias}'`);
+        const earlier = run.aliased.get(alias);
+        if (earlier) run.fail(main, `Duplicate resource alias '${alias}' applied to resource with URN '${urn}' conflicting with resource with URN '${earlier}'`);
+        run.aliased.set(alias, urn);
+        old = candidate;
+        break;
+      }
+    }
     if (old) run.seen.add(old);
     return old;
   }

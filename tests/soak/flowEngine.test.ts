@@ -184,6 +184,15 @@ describe("deletes, failures, renames, --replace, refresh", () => {
     expect(stack.resources().filter((r) => r.type === THING).map((r) => r.urn.split("::").pop())).toEqual(["again"]);
   });
 
+  it("an alias that names a resource the program still registers, or one another resource already claimed, fails the update (step_generator.go, getOldResource)", async () => {
+    const stack = await specStack();
+    expectOk(await stack.up(runWith(things("one", "two"))));
+    const stillThere = await stack.up(runWith(things("one", { name: "three", kind: "thing", props: { value: "two" }, opts: { aliases: [{ name: "one" }] } })));
+    expect({ ok: stillThere.ok, error: stillThere.error }).toEqual({ ok: false, error: expect.stringContaining("Duplicate resource alias") });
+    const twice = await stack.up(runWith(things({ name: "three", kind: "thing", props: { value: "two" }, opts: { aliases: [{ name: "two" }] } }, { name: "four", kind: "thing", props: { value: "two" }, opts: { aliases: [{ name: "two" }] } })));
+    expect({ ok: twice.ok, error: twice.error }).toEqual({ ok: false, error: expect.stringContaining("Duplicate resource alias") });
+  });
+
   it("up --replace forces a replacement with unchanged inputs: no Diff, and Check gets no olds and the raw inputs", async () => {
     const stack = await specStack();
     const spec = things({ name: "r", kind: "thing", props: { value: 1 }, opts: { ignoreChanges: ["value"] } });
