@@ -248,8 +248,9 @@ async function previewCreate(guarded: GuardedAccount, c: ResolvedInputs | undefi
   const decision = decide(found.held.live ? { ...declared, asker: "create" } : declared, found.held, owned);
   if (decision.kind === "refuse") throw new Error(`${guarded.name}: ${sentenceOf(declared, decision)}`);
   // The policy decides this create in this update and its preview says so; the hooks add what only they do (a replacement's purge).
+  // A policy that decided in an earlier up (whose create failed) says nothing now: the hooks name its restore (fuzz seed 8119 life 0).
   const policySpoke = guarded.ifSoftDeleted !== undefined && asker === "plan" && decision.kind !== "replace";
-  if (!policySpoke && decision.kind !== "restore") tell(`${guarded.name}: ${sentenceOf(declared, decision, { actor: guarded.name })}`);
+  if (!policySpoke) tell(`${guarded.name}: ${sentenceOf(declared, decision, { actor: guarded.name })}`);
 }
 
 /**
